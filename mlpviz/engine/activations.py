@@ -1,0 +1,135 @@
+"""Activation functions as (f, f') pairs, as in the course page's table.
+
+Every activation maps a batch of pre-activations ``z: (B, n)`` to activations
+``a: (B, n)``. Elementwise activations also give ``f'(z)``, so the backward pass
+is ``δ = ∂L/∂a ⊙ f'(z)``; softmax couples a row's outputs, so every activation
+backpropagates through :meth:`Activation.backward`, which softmax overrides with
+its Jacobian-vector product.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from mlpviz.engine.types import Array
+
+LEAKY_SLOPE = 0.01
+
+
+def _sigmoid(z: Array) -> Array:
+    # Split by sign so exp never overflows: for z < 0, σ(z) = e^z / (1 + e^z).
+    out = np.empty_like(z, dtype=float)
+    pos = z >= 0
+    out[pos] = 1.0 / (1.0 + np.exp(-z[pos]))
+    ez = np.exp(z[~pos])
+    out[~pos] = ez / (1.0 + ez)
+    return out
+
+
+def _sigmoid_der(z: Array) -> Array:
+    s = _sigmoid(z)
+    return s * (1.0 - s)
+
+
+def _tanh_der(z: Array) -> Array:
+    t = np.tanh(z)
+    return 1.0 - t * t
+
+
+def _relu(z: Array) -> Array:
+    return np.maximum(z, 0.0)
+
+
+def _relu_der(z: Array) -> Array:
+    # ReLU'(0) = 0, as in the course page's table.
+    return (z > 0).astype(float)
+
+
+def _leaky_relu(z: Array) -> Array:
+    return np.where(z > 0, z, LEAKY_SLOPE * z)
+
+
+def _leaky_relu_der(z: Array) -> Array:
+    return np.where(z > 0, 1.0, LEAKY_SLOPE)
+
+
+def _linear(z: Array) -> Array:
+    return np.asarray(z, dtype=float).copy()
+
+
+def _linear_der(z: Array) -> Array:
+    return np.ones_like(z, dtype=float)
+
+
+def _softmax(z: Array) -> Array:
+    shifted = z - np.max(z, axis=-1, keepdims=True)
+    e = np.exp(shifted)
+    return e / np.sum(e, axis=-1, keepdims=True)
+
+
+def _softmax_diag_der(z: Array) -> Array:
+    # The diagonal of the softmax Jacobian, ∂p_k/∂z_k = p_k (1 − p_k); shown on the
+    # activation plot. Backpropagation uses the full Jacobian (Activation.backward).
+    p = _softmax(z)
+    return p * (1.0 - p)
+
+
+@dataclass(frozen=True)
+class Activation:
+    """An activation function and its derivative.
+
+    ``f(z)`` and ``der(z)`` take and return arrays of shape ``(B, n)``.
+    ``formula`` and ``der_formula`` are the plain-text definitions shown to users.
+    """
+
+    name: str
+    f: Callable[[Array], Array]
+    der: Callable[[Array], Array]
+    formula: str
+    der_formula: str
+    elementwise: bool = True
+
+    def backward(self, z: Array, a: Array, grad_a: Array) -> Array:
+        """δ = ∂L/∂z from ∂L/∂a. Shapes: z, a, grad_a, result (B, n)."""
+        if self.elementwise:
+            return grad_a * self.der(z)
+        # Softmax: ∂p_k/∂z_j = p_k (1[k=j] − p_j), so δ_j = p_j (g_j − Σ_k g_k p_k).
+        return a * (grad_a - np.sum(grad_a * a, axis=-1, keepdims=True))
+
+
+ACTIVATIONS: dict[str, Activation] = {
+    act.name: act
+    for act in (
+        Activation("sigmoid", _sigmoid, _sigmoid_der, "σ(z) = 1/(1 + e^(−z))", "σ'(z) = σ(z)(1 − σ(z))"),
+        Activation("tanh", np.tanh, _tanh_der, "tanh(z) = (e^(2z) − 1)/(e^(2z) + 1)", "tanh'(z) = 1 − tanh²(z)"),
+        Activation("relu", _relu, _relu_der, "ReLU(z) = max(0, z)", "ReLU'(z) = 1 if z > 0 else 0"),
+        Activation(
+            "leaky_relu",
+            _leaky_relu,
+            _leaky_relu_der,
+            f"LReLU(z) = z if z > 0 else {LEAKY_SLOPE}·z",
+            f"LReLU'(z) = 1 if z > 0 else {LEAKY_SLOPE}",
+        ),
+        Activation("linear", _linear, _linear_der, "f(z) = z", "f'(z) = 1"),
+        Activation(
+            "softmax",
+            _softmax,
+            _softmax_diag_der,
+            "softmax(z)_k = e^(z_k) / Σ_j e^(z_j)",
+            "∂p_k/∂z_j = p_k(1[k=j] − p_j)",
+            elementwise=False,
+        ),
+    )
+}
+
+
+def get_activation(name: str) -> Activation:
+    """The activation called ``name``; ValueError naming the known ones otherwise."""
+    try:
+        return ACTIVATIONS[name]
+    except KeyError:
+        known = ", ".join(ACTIVATIONS)
+        raise ValueError(f"unknown activation {name!r} (known: {known})") from None

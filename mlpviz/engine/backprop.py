@@ -1,0 +1,175 @@
+"""Forward and backward passes that keep every intermediate number.
+
+Shapes, for a batch of B samples and layers 0..L with sizes n[l]:
+
+- ``ForwardPass.a[l]``: (B, n[l]) for l = 0..L; ``a[0]`` is the input x.
+- ``ForwardPass.z[l]``: (B, n[l]) for l = 1..L; ``z[0]`` is x too (the input layer has
+  no pre-activation), so that every list is indexed by layer number.
+- ``BackwardPass.grad_a[l]`` = ∂L/∂a[l] and ``delta[l]`` = ∂L/∂z[l]: (B, n[l]);
+  ``delta[0]`` = ``grad_a[0]`` = ∂L/∂x.
+- ``grad_weights[l]``: (n[l+1], n[l]) like ``weights[l]``; ``grad_biases[l]``: (n[l+1],).
+
+These functions are the one sequence of engine calls behind the Stepper, the Trainer and
+the command line, so what a lecture shows and what training does cannot disagree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from mlpviz.engine.activations import get_activation
+from mlpviz.engine.losses import get_loss
+from mlpviz.engine.network import Network
+from mlpviz.engine.types import Array
+
+
+@dataclass(frozen=True)
+class Regularization:
+    """Penalty on the weights (never the biases): l1·Σ|w| + l2/2·Σ w²."""
+
+    l1: float = 0.0
+    l2: float = 0.0
+
+    def penalty(self, net: Network) -> float:
+        if not (self.l1 or self.l2):
+            return 0.0
+        return float(
+            sum(self.l1 * np.sum(np.abs(w)) + 0.5 * self.l2 * np.sum(w * w) for w in net.weights)
+        )
+
+    def grad(self, w: Array) -> Array:
+        """∂penalty/∂w, same shape as w. The L1 subgradient at 0 is 0."""
+        return self.l1 * np.sign(w) + self.l2 * w
+
+
+NO_REGULARIZATION = Regularization()
+
+
+@dataclass(frozen=True)
+class ForwardPass:
+    """Every number of a forward pass (shapes in the module docstring)."""
+
+    z: list[Array]
+    a: list[Array]
+
+    @property
+    def output(self) -> Array:
+        """ŷ, shape (B, n[L])."""
+        return self.a[-1]
+
+
+@dataclass(frozen=True)
+class BackwardPass:
+    """Every number of a backward pass (shapes in the module docstring).
+
+    ``loss`` is the data loss plus the regularisation penalty; ``data_loss`` is without.
+    """
+
+    loss: float
+    data_loss: float
+    grad_a: list[Array]
+    delta: list[Array]
+    grad_weights: list[Array]
+    grad_biases: list[Array]
+
+
+def as_batch(x: Array | list[float] | list[list[float]], width: int, name: str = "x") -> Array:
+    """``x`` as a float array of shape (B, width); a single sample (width,) becomes (1, width)."""
+    arr = np.asarray(x, dtype=float)
+    if arr.ndim == 1:
+        arr = arr.reshape(1, -1)
+    if arr.ndim != 2 or arr.shape[1] != width:
+        raise ValueError(f"{name} has shape {arr.shape}, expected (B, {width})")
+    return arr
+
+
+def forward_layer(net: Network, l: int, a_prev: Array) -> tuple[Array, Array]:
+    """Layer l (1..L) from a[l−1]: z = a[l−1] W[l−1]ᵀ + b[l−1], a = f(z). Shapes (B, n[l])."""
+    z = a_prev @ net.weights[l - 1].T + net.biases[l - 1]
+    return z, get_activation(net.activations[l - 1]).f(z)
+
+
+def forward(net: Network, x: Array) -> ForwardPass:
+    """Run x of shape (B, n[0]) through the network."""
+    a0 = as_batch(x, net.layer_sizes[0])
+    zs, acts = [a0], [a0]
+    for l in range(1, net.depth + 1):
+        z, a = forward_layer(net, l, acts[-1])
+        zs.append(z)
+        acts.append(a)
+    return ForwardPass(zs, acts)
+
+
+def output_delta(net: Network, fp: ForwardPass, y: Array, loss: str) -> tuple[Array, Array]:
+    """(∂L/∂ŷ, δ[L] = ∂L/∂z[L]) at the output, shapes (B, n[L]).
+
+    Softmax with cross-entropy and sigmoid with binary cross-entropy use the simplified
+    δ = ŷ − y (scaled), which stays exact where ŷ saturates and ∂L/∂ŷ loses precision.
+    """
+    act_name = net.activations[-1]
+    y_hat, z = fp.a[-1], fp.z[-1]
+    grad_a = get_loss(loss).grad(y_hat, y)
+    if act_name == "softmax" and loss == "cross_entropy":
+        delta = (y_hat * np.sum(y, axis=1, keepdims=True) - y) / y.shape[0]
+    elif act_name == "sigmoid" and loss == "bce":
+        delta = (y_hat - y) / y.size
+    else:
+        delta = get_activation(act_name).backward(z, y_hat, grad_a)
+    return grad_a, delta
+
+
+def backward_layer(
+    net: Network, l: int, fp: ForwardPass, delta_l: Array, reg: Regularization = NO_REGULARIZATION
+) -> tuple[Array, Array, Array, Array]:
+    """From δ[l] (B, n[l]) to (∂L/∂W[l−1], ∂L/∂b[l−1], ∂L/∂a[l−1], δ[l−1]).
+
+    ∂L/∂W[l−1] = δ[l]ᵀ a[l−1] + reg'(W), ∂L/∂b[l−1] = Σ_batch δ[l],
+    ∂L/∂a[l−1] = δ[l] W[l−1], δ[l−1] = ∂L/∂a[l−1] ⊙ f'(z[l−1]) (δ[0] = ∂L/∂x).
+    """
+    w = net.weights[l - 1]
+    grad_w = delta_l.T @ fp.a[l - 1]
+    if reg.l1 or reg.l2:
+        grad_w = grad_w + reg.grad(w)
+    grad_b = delta_l.sum(axis=0)
+    grad_a_prev = delta_l @ w
+    if l == 1:
+        delta_prev = grad_a_prev
+    else:
+        act = get_activation(net.activations[l - 2])
+        delta_prev = act.backward(fp.z[l - 1], fp.a[l - 1], grad_a_prev)
+    return grad_w, grad_b, grad_a_prev, delta_prev
+
+
+def backward(
+    net: Network,
+    fp: ForwardPass,
+    y: Array,
+    loss: str = "mse",
+    reg: Regularization = NO_REGULARIZATION,
+) -> BackwardPass:
+    """Backpropagate the loss of ``fp`` against targets y of shape (B, n[L])."""
+    y = as_batch(y, net.layer_sizes[-1], "y")
+    if y.shape[0] != fp.a[0].shape[0]:
+        raise ValueError(f"y has {y.shape[0]} samples but x has {fp.a[0].shape[0]}")
+    data_loss = get_loss(loss).value(fp.output, y)
+    L = net.depth
+    grad_a: list[Array] = [np.empty(0)] * (L + 1)
+    delta: list[Array] = [np.empty(0)] * (L + 1)
+    grad_w: list[Array] = [np.empty(0)] * L
+    grad_b: list[Array] = [np.empty(0)] * L
+    grad_a[L], delta[L] = output_delta(net, fp, y, loss)
+    for l in range(L, 0, -1):
+        grad_w[l - 1], grad_b[l - 1], grad_a[l - 1], delta[l - 1] = backward_layer(
+            net, l, fp, delta[l], reg
+        )
+    return BackwardPass(data_loss + reg.penalty(net), data_loss, grad_a, delta, grad_w, grad_b)
+
+
+def loss_value(
+    net: Network, x: Array, y: Array, loss: str = "mse", reg: Regularization = NO_REGULARIZATION
+) -> float:
+    """L(net(x), y) plus the regularisation penalty, without the backward pass."""
+    y_hat = forward(net, x).output
+    return get_loss(loss).value(y_hat, as_batch(y, net.layer_sizes[-1], "y")) + reg.penalty(net)

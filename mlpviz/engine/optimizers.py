@@ -1,0 +1,91 @@
+"""Optimizers: plain SGD (the course page's p ← p − η ∂L/∂p), momentum and Adam.
+
+An optimizer updates a list of parameter arrays in the order of
+:meth:`Network.params` (W0, b0, W1, b1, ...). ``update`` returns new arrays and never
+writes into the old ones, so earlier snapshots (the Stepper's history) stay valid.
+Its state (velocities, moments, step count) can be copied, saved and restored exactly.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from mlpviz.engine.types import Array
+
+OPTIMIZERS = ("sgd", "momentum", "adam")
+
+
+@dataclass(frozen=True)
+class OptimizerConfig:
+    """Which optimizer and its hyper-parameters; ``momentum`` is used by "momentum",
+    ``beta1``, ``beta2`` and ``epsilon`` by "adam"."""
+
+    name: str = "sgd"
+    learning_rate: float = 0.1
+    momentum: float = 0.9
+    beta1: float = 0.9
+    beta2: float = 0.999
+    epsilon: float = 1e-8
+
+    def __post_init__(self) -> None:
+        if self.name not in OPTIMIZERS:
+            raise ValueError(f"unknown optimizer {self.name!r} (known: {', '.join(OPTIMIZERS)})")
+        if not (np.isfinite(self.learning_rate) and self.learning_rate > 0):
+            raise ValueError(f"learning_rate must be a finite number > 0, got {self.learning_rate}")
+        if not 0 <= self.momentum < 1:
+            raise ValueError(f"momentum must be in [0, 1), got {self.momentum}")
+        if not (0 <= self.beta1 < 1 and 0 <= self.beta2 < 1):
+            raise ValueError(f"beta1 and beta2 must be in [0, 1), got {self.beta1}, {self.beta2}")
+        if not self.epsilon > 0:
+            raise ValueError(f"epsilon must be > 0, got {self.epsilon}")
+
+
+@dataclass
+class OptimizerState:
+    """What an optimizer remembers between updates: ``t`` updates so far, and per
+    parameter the momentum velocity or Adam's first and second moments."""
+
+    t: int = 0
+    velocity: list[Array] = field(default_factory=list)
+    m: list[Array] = field(default_factory=list)
+    v: list[Array] = field(default_factory=list)
+
+
+class Optimizer:
+    """Applies one update per call to :meth:`update`."""
+
+    def __init__(self, config: OptimizerConfig, state: OptimizerState | None = None) -> None:
+        self.config = config
+        self.state = state if state is not None else OptimizerState()
+
+    def update(self, params: Sequence[Array], grads: Sequence[Array]) -> list[Array]:
+        """New parameters from ``params`` and their gradients (same shapes, same order)."""
+        cfg, st = self.config, self.state
+        eta = cfg.learning_rate
+        st.t += 1
+        if cfg.name == "sgd":
+            return [p - eta * g for p, g in zip(params, grads, strict=True)]
+        if cfg.name == "momentum":
+            if not st.velocity:
+                st.velocity = [np.zeros_like(p) for p in params]
+            st.velocity = [cfg.momentum * v - eta * g for v, g in zip(st.velocity, grads, strict=True)]
+            return [p + v for p, v in zip(params, st.velocity, strict=True)]
+        if not st.m:
+            st.m = [np.zeros_like(p) for p in params]
+            st.v = [np.zeros_like(p) for p in params]
+        b1, b2 = cfg.beta1, cfg.beta2
+        st.m = [b1 * m + (1 - b1) * g for m, g in zip(st.m, grads, strict=True)]
+        st.v = [b2 * v + (1 - b2) * g * g for v, g in zip(st.v, grads, strict=True)]
+        # Bias-corrected step size (Kingma & Ba, 2015, section 2).
+        step = eta * np.sqrt(1 - b2**st.t) / (1 - b1**st.t)
+        return [
+            p - step * m / (np.sqrt(v) + cfg.epsilon)
+            for p, m, v in zip(params, st.m, st.v, strict=True)
+        ]
+
+    def copy(self) -> Optimizer:
+        return Optimizer(self.config, copy.deepcopy(self.state))

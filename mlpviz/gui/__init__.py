@@ -1,0 +1,1 @@
+"""The Qt views of mlpviz (PySide6 + pyqtgraph)."""

@@ -1,0 +1,1 @@
+"""Data and examples shipped with mlpviz, read with importlib.resources."""
