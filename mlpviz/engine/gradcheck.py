@@ -2,7 +2,8 @@
 
 For every parameter p, numeric ∂L/∂p ≈ (L(p + h) − L(p − h)) / 2h, with an error of
 order h²; the relative error |analytic − numeric| / max(|analytic| + |numeric|, floor)
-stays near 1e-7 or below for a correct backward pass in float64.
+stays near 1e-7 or below for a correct backward pass in float64; a wrong one is off by
+order 1. Near a kink (ReLU at z = 0) finite differences are not valid.
 """
 
 from __future__ import annotations
@@ -16,9 +17,11 @@ from mlpviz.engine.network import Network
 from mlpviz.engine.types import Array
 
 DEFAULT_TOLERANCE = 1e-5
-DEFAULT_STEP = 1e-6
-# Below this size both gradients count as zero: relative error is meaningless there.
-ABS_FLOOR = 1e-9
+DEFAULT_STEP = 1e-5
+# Rounding in L(p ± h) puts about 1e-11·|L| of noise on a numeric gradient (float64,
+# h = 1e-5), so gradients smaller than this floor are compared by their difference
+# relative to the floor rather than to their own, noise-sized, magnitude.
+ABS_FLOOR = 1e-5
 
 
 @dataclass(frozen=True)

@@ -80,10 +80,10 @@ class Optimizer:
         b1, b2 = cfg.beta1, cfg.beta2
         st.m = [b1 * m + (1 - b1) * g for m, g in zip(st.m, grads, strict=True)]
         st.v = [b2 * v + (1 - b2) * g * g for v, g in zip(st.v, grads, strict=True)]
-        # Bias-corrected step size (Kingma & Ba, 2015, section 2).
-        step = eta * np.sqrt(1 - b2**st.t) / (1 - b1**st.t)
+        # Bias-corrected moments, Algorithm 1 of Kingma & Ba (2015), as PyTorch does it.
+        c1, c2 = 1 - b1**st.t, 1 - b2**st.t
         return [
-            p - step * m / (np.sqrt(v) + cfg.epsilon)
+            p - eta * (m / c1) / (np.sqrt(v / c2) + cfg.epsilon)
             for p, m, v in zip(params, st.m, st.v, strict=True)
         ]
 

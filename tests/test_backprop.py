@@ -1,0 +1,209 @@
+"""The forward and backward pass against the course page and against finite differences."""
+
+from __future__ import annotations
+
+import itertools
+import math
+
+import numpy as np
+import pytest
+
+from mlpviz.engine.activations import ACTIVATIONS, get_activation
+from mlpviz.engine.backprop import Regularization, backward, forward, loss_value
+from mlpviz.engine.gradcheck import gradient_check, numeric_gradient
+from mlpviz.engine.losses import LOSSES, get_loss
+from mlpviz.engine.network import Network, course_example, initialise
+
+X = np.array([[0.5, 0.8]])
+Y = np.array([[0.0]])
+
+
+def sig(t: float) -> float:
+    return 1.0 / (1.0 + math.exp(-t))
+
+
+def test_course_example_forward_matches_the_page() -> None:
+    fp = forward(course_example(), X)
+    np.testing.assert_allclose(fp.z[1], [[0.52, 1.14]], atol=1e-12)
+    # Hand-worked: h = σ(z), u = V h + b^y, ŷ = σ(u).
+    h = [sig(0.52), sig(1.14)]
+    u = 0.3 * h[0] + 0.5 * h[1] + 0.4
+    np.testing.assert_allclose(fp.a[1], [h], atol=1e-12)
+    np.testing.assert_allclose(fp.z[2], [[u]], atol=1e-12)
+    np.testing.assert_allclose(fp.a[1], [[0.62715, 0.75768]], atol=5e-6)
+    np.testing.assert_allclose(fp.z[2], [[0.96698]], atol=5e-6)
+    np.testing.assert_allclose(fp.output, [[0.72452]], atol=5e-6)
+
+
+def test_course_example_backward_has_the_correct_values() -> None:
+    net = course_example()
+    bp = backward(net, forward(net, X), Y, "mse")
+    assert bp.loss == pytest.approx(0.524926, abs=1e-6)
+    np.testing.assert_allclose(bp.delta[2], [[0.289216]], atol=1e-6)
+    np.testing.assert_allclose(bp.grad_weights[1], [[0.181381, 0.219133]], atol=1e-6)
+    np.testing.assert_allclose(bp.grad_biases[1], [0.289216], atol=1e-6)
+    np.testing.assert_allclose(bp.delta[1], [[0.020288, 0.026550]], atol=1e-6)
+    np.testing.assert_allclose(
+        bp.grad_weights[0], [[0.010144, 0.016231], [0.013275, 0.021240]], atol=1e-6
+    )
+    np.testing.assert_allclose(bp.grad_biases[0], [0.020288, 0.026550], atol=1e-6)
+    # ∂L/∂ŷ = 2(ŷ − y): positive, not the page's 2(y − ŷ).
+    assert bp.grad_a[2][0, 0] == pytest.approx(2 * 0.7245179, abs=1e-6)
+
+
+def test_course_example_update_lowers_the_loss_as_stated() -> None:
+    net = course_example()
+    bp = backward(net, forward(net, X), Y, "mse")
+    eta = 0.7
+    after = net.with_params(
+        [w - eta * g for w, g in zip(net.weights, bp.grad_weights, strict=True)],
+        [b - eta * g for b, g in zip(net.biases, bp.grad_biases, strict=True)],
+    )
+    assert loss_value(after, X, Y, "mse") == pytest.approx(0.406645, abs=1e-6)
+
+
+def test_course_example_gradient_matches_finite_differences() -> None:
+    net = course_example()
+    bp = backward(net, forward(net, X), Y, "mse")
+    num_w, num_b = numeric_gradient(net, X, Y, "mse")
+    for analytic, numeric in zip(bp.grad_weights + bp.grad_biases, num_w + num_b, strict=True):
+        np.testing.assert_allclose(analytic, numeric, rtol=1e-7, atol=1e-10)
+
+
+def test_loss_values_against_their_definitions() -> None:
+    y_hat = np.array([[0.2, 0.7], [0.9, 0.4]])
+    y = np.array([[0.0, 1.0], [1.0, 0.0]])
+    assert get_loss("mse").value(y_hat, y) == pytest.approx((0.04 + 0.09 + 0.01 + 0.16) / 4)
+    assert get_loss("half_sse").value(y_hat, y) == pytest.approx((0.5 * 0.13 + 0.5 * 0.17) / 2)
+    bce = -(math.log(0.8) + math.log(0.7) + math.log(0.9) + math.log(0.6)) / 4
+    assert get_loss("bce").value(y_hat, y) == pytest.approx(bce)
+    ce = -(math.log(0.7) + math.log(0.9)) / 2
+    assert get_loss("cross_entropy").value(y_hat, y) == pytest.approx(ce)
+
+
+def test_losses_are_finite_at_saturated_outputs() -> None:
+    y_hat = np.array([[0.0, 1.0]])
+    y = np.array([[1.0, 0.0]])
+    for loss in LOSSES.values():
+        assert np.isfinite(loss.value(y_hat, y))
+        assert np.all(np.isfinite(loss.grad(y_hat, y)))
+
+
+def test_activations_survive_huge_inputs() -> None:
+    z = np.array([[-1e4, -800.0, 0.0, 800.0, 1e4]])
+    for act in ACTIVATIONS.values():
+        with np.errstate(over="raise", invalid="raise", divide="raise", under="ignore"):
+            assert np.all(np.isfinite(act.f(z)))
+            assert np.all(np.isfinite(act.der(z)))
+
+
+def test_activation_derivatives_match_the_course_table() -> None:
+    z = np.array([[-2.0, -0.5, 0.0, 0.5, 2.0]])
+    s = 1 / (1 + np.exp(-z))
+    np.testing.assert_allclose(get_activation("sigmoid").der(z), s * (1 - s))
+    np.testing.assert_allclose(get_activation("tanh").der(z), 1 - np.tanh(z) ** 2)
+    np.testing.assert_array_equal(get_activation("relu").der(z), [[0, 0, 0, 1, 1]])  # ReLU'(0) = 0
+    np.testing.assert_array_equal(
+        get_activation("leaky_relu").der(z), [[0.01, 0.01, 0.01, 1, 1]]
+    )
+    # Every elementwise derivative against a central difference.
+    h = 1e-6
+    zs = np.array([[-1.3, -0.4, 0.3, 1.7]])
+    for act in ACTIVATIONS.values():
+        if act.elementwise:
+            numeric = (act.f(zs + h) - act.f(zs - h)) / (2 * h)
+            np.testing.assert_allclose(act.der(zs), numeric, rtol=1e-6, atol=1e-9)
+
+
+# Output activation × loss pairs where the loss is defined on the output's range.
+PAIRS = [(out, loss) for out in ("sigmoid", "tanh", "relu", "leaky_relu", "linear", "softmax")
+         for loss in ("mse", "half_sse")] + [
+    ("sigmoid", "bce"),
+    ("softmax", "bce"),
+    ("softmax", "cross_entropy"),
+    ("sigmoid", "cross_entropy"),
+]
+HIDDEN = ["sigmoid", "tanh", "relu", "leaky_relu", "linear"]
+SHAPES = [[3, 2], [2, 4, 3], [4, 5, 3, 2], [3, 6, 4, 5, 3]]
+
+
+@pytest.mark.parametrize(("out", "loss"), PAIRS)
+def test_gradient_check_every_activation_and_loss(out: str, loss: str) -> None:
+    rng = np.random.default_rng(len(out) * 7 + len(loss))
+    for sizes, hidden in itertools.product(SHAPES, HIDDEN):
+        if len(sizes) == 2 and hidden != HIDDEN[0]:
+            continue
+        acts = [hidden] * (len(sizes) - 2) + [out]
+        net = initialise(sizes, acts, "uniform", seed=int(rng.integers(1 << 30)), scale=0.8)
+        # Random biases keep every z off ReLU's kink at 0, where finite differences fail.
+        net.biases = [rng.uniform(-0.5, 0.5, b.shape) for b in net.biases]
+        batch = int(rng.integers(1, 5))
+        x = rng.normal(size=(batch, sizes[0]))
+        if loss == "cross_entropy" or out == "softmax":
+            y = np.eye(sizes[-1])[rng.integers(0, sizes[-1], batch)]
+        elif loss == "bce":
+            y = rng.integers(0, 2, (batch, sizes[-1])).astype(float)
+        else:
+            y = rng.normal(size=(batch, sizes[-1]))
+        report = gradient_check(net, x, y, loss)
+        assert report.max_relative_error < 1e-5, (sizes, acts, loss, report.worst)
+
+
+def test_gradient_check_with_regularisation() -> None:
+    net = initialise([3, 4, 2], ["tanh", "sigmoid"], "uniform", seed=3, scale=1.0)
+    rng = np.random.default_rng(1)
+    x, y = rng.normal(size=(5, 3)), rng.uniform(size=(5, 2))
+    reg = Regularization(l1=0.01, l2=0.05)
+    report = gradient_check(net, x, y, "mse", reg)
+    assert report.max_relative_error < 1e-6
+    # Biases are not regularised: their gradient equals the unregularised one.
+    plain = backward(net, forward(net, x), y, "mse")
+    regd = backward(net, forward(net, x), y, "mse", reg)
+    for a, b in zip(plain.grad_biases, regd.grad_biases, strict=True):
+        np.testing.assert_array_equal(a, b)
+    penalty = 0.01 * sum(np.abs(w).sum() for w in net.weights) + 0.025 * sum(
+        (w**2).sum() for w in net.weights
+    )
+    assert regd.loss - plain.loss == pytest.approx(penalty)
+
+
+def test_gradient_check_catches_a_wrong_gradient() -> None:
+    # The check must be able to fail: compare the analytic gradient of one loss with the
+    # numeric gradient of another.
+    net = course_example()
+    bp = backward(net, forward(net, X), Y, "mse")
+    num_w, _ = numeric_gradient(net, X, Y, "half_sse")
+    assert not np.allclose(bp.grad_weights[1], num_w[1], rtol=1e-3)
+
+
+def test_network_rejects_bad_shapes_and_names() -> None:
+    with pytest.raises(ValueError, match="weights\\[0\\] has shape"):
+        Network([2, 2, 1], ["sigmoid", "sigmoid"], [np.zeros((2, 3)), np.zeros((1, 2))],
+                [np.zeros(2), np.zeros(1)])
+    with pytest.raises(ValueError, match="unknown activation 'sigmoidd'"):
+        Network([2, 1], ["sigmoidd"])
+    with pytest.raises(ValueError, match="softmax is only allowed on the output"):
+        Network([2, 3, 2], ["softmax", "softmax"])
+    with pytest.raises(ValueError, match="2 entries"):
+        Network([2, 3, 2], ["tanh"])
+
+
+def test_first_non_finite_names_the_parameter() -> None:
+    net = course_example()
+    assert net.first_non_finite() is None
+    net.weights[1][0, 1] = np.nan
+    assert net.first_non_finite() == "weights[1][0, 1] = nan"
+
+
+def test_initialisation_is_seeded_and_scaled() -> None:
+    a = initialise([4, 30, 20], ["relu", "linear"], "he", seed=5)
+    b = initialise([4, 30, 20], ["relu", "linear"], "he", seed=5)
+    c = initialise([4, 30, 20], ["relu", "linear"], "he", seed=6)
+    assert a.equals(b) and not a.equals(c)
+    x = initialise([50, 30], ["tanh"], "xavier", seed=0)
+    limit = math.sqrt(6 / 80)
+    assert np.abs(x.weights[0]).max() <= limit and np.abs(x.weights[0]).max() > 0.9 * limit
+    u = initialise([3, 3], ["sigmoid"], "uniform01", seed=0)
+    assert (u.weights[0] >= 0).all() and (u.weights[0] <= 1).all() and (u.biases[0] > 0).all()
+    big = initialise([400, 300], ["relu"], "he", seed=1)
+    assert np.std(big.weights[0]) == pytest.approx(math.sqrt(2 / 400), rel=0.02)

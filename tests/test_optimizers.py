@@ -1,0 +1,62 @@
+"""Optimizers against their textbook update rules, worked by hand in the test."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from mlpviz.engine.optimizers import Optimizer, OptimizerConfig
+
+
+def test_sgd_is_the_page_rule() -> None:
+    opt = Optimizer(OptimizerConfig("sgd", learning_rate=0.7))
+    (p,) = opt.update([np.array([0.3, 0.5])], [np.array([0.181381, 0.219133])])
+    np.testing.assert_allclose(p, [0.3 - 0.7 * 0.181381, 0.5 - 0.7 * 0.219133])
+
+
+def test_momentum_accumulates_velocity() -> None:
+    opt = Optimizer(OptimizerConfig("momentum", learning_rate=0.1, momentum=0.9))
+    p0 = np.array([1.0])
+    (p1,) = opt.update([p0], [np.array([2.0])])  # v1 = −0.1·2 = −0.2
+    (p2,) = opt.update([p1], [np.array([-1.0])])  # v2 = 0.9·(−0.2) + 0.1 = −0.08
+    assert p1[0] == pytest.approx(0.8)
+    assert p2[0] == pytest.approx(0.72)
+    assert p0[0] == 1.0  # the old array is never written into
+
+
+def test_adam_matches_kingma_and_ba() -> None:
+    b1, b2, eps, eta = 0.9, 0.999, 1e-8, 0.01
+    opt = Optimizer(OptimizerConfig("adam", learning_rate=eta, beta1=b1, beta2=b2, epsilon=eps))
+    grads = [0.5, -0.2, 0.1]
+    p, m, v = 1.0, 0.0, 0.0
+    arr = np.array([p])
+    for t, g in enumerate(grads, start=1):
+        m = b1 * m + (1 - b1) * g
+        v = b2 * v + (1 - b2) * g * g
+        m_hat, v_hat = m / (1 - b1**t), v / (1 - b2**t)
+        p = p - eta * m_hat / (math.sqrt(v_hat) + eps)
+        (arr,) = opt.update([arr], [np.array([g])])
+        assert arr[0] == pytest.approx(p, abs=1e-15)
+    assert opt.state.t == 3
+
+
+def test_optimizer_copy_is_independent() -> None:
+    opt = Optimizer(OptimizerConfig("adam", learning_rate=0.1))
+    opt.update([np.zeros(2)], [np.ones(2)])
+    clone = opt.copy()
+    a = opt.update([np.zeros(2)], [np.ones(2)])
+    b = clone.update([np.zeros(2)], [np.ones(2)])
+    np.testing.assert_array_equal(a[0], b[0])
+    assert opt.state.m[0] is not clone.state.m[0]
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [{"name": "rmsprop"}, {"learning_rate": 0.0}, {"learning_rate": float("nan")},
+     {"momentum": 1.0}, {"beta2": -0.1}, {"epsilon": 0.0}],
+)
+def test_bad_settings_are_refused(kwargs: dict[str, object]) -> None:
+    with pytest.raises(ValueError):
+        OptimizerConfig(**kwargs)  # type: ignore[arg-type]
