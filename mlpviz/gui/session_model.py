@@ -1,0 +1,280 @@
+"""The Qt-side model of an open session: the engine's Stepper plus signals and an undo stack.
+
+Views wrap this model: they subscribe to its signals in ``__init__`` and write back only
+through its methods, which put user edits on the undo stack (QUndoCommand). Stepping is
+history, not an edit: it never goes on the undo stack.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+import numpy as np
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QUndoCommand, QUndoStack
+
+from mlpviz.engine.activations import get_activation
+from mlpviz.engine.gradcheck import numeric_gradient
+from mlpviz.engine.network import Network
+from mlpviz.engine.optimizers import OptimizerConfig
+from mlpviz.engine.session import Session
+from mlpviz.engine.stepper import Phase, PhaseKind, SampleStep, Stepper
+from mlpviz.engine.trainer import TrainingConfig
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What the user clicked in the diagram.
+
+    ``kind`` is "neuron" (``layer`` 0..L, ``index``), "weight" (``layer`` l of
+    ``weights[l]``, into neuron ``index`` = j of layer l+1, from ``source`` = i of layer l)
+    or "bias" (``layer`` l of ``biases[l]``, neuron ``index`` of layer l+1).
+    """
+
+    kind: str
+    layer: int
+    index: int
+    source: int = 0
+
+
+class SessionModel(QObject):
+    """One open session: its data, settings and the Stepper walking through it.
+
+    Signals:
+    - ``stepped``: the phase or the sample changed (numbers to show changed).
+    - ``network_changed``: the parameters in force changed (an edit, an update, a reset).
+    - ``structure_changed``: layer sizes or activations changed (views rebuild).
+    - ``selection_changed``: the selected neuron, weight or bias changed (None = whole layer).
+    - ``gradcheck_changed``: the "gradient check" toggle changed.
+    - ``message``: a line for the status bar.
+    """
+
+    stepped = Signal()
+    network_changed = Signal()
+    structure_changed = Signal()
+    selection_changed = Signal()
+    gradcheck_changed = Signal()
+    message = Signal(str)
+
+    def __init__(self, session: Session, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.undo_stack = QUndoStack(self)
+        self.selection: Selection | None = None
+        self.gradcheck = False
+        self._numeric: tuple[SampleStep, list[np.ndarray], list[np.ndarray]] | None = None
+        self.session = session
+        self.stepper = self._make_stepper(session)
+
+    # --- reading ---------------------------------------------------------------------
+    @property
+    def config(self) -> TrainingConfig:
+        return self.stepper.config
+
+    @property
+    def phase(self) -> Phase:
+        return self.stepper.phase
+
+    @property
+    def record(self) -> SampleStep:
+        return self.stepper.record
+
+    @property
+    def network(self) -> Network:
+        """The parameters in force at the current phase."""
+        return self.stepper.network
+
+    @property
+    def phases(self) -> list[Phase]:
+        return self.stepper.phases
+
+    @property
+    def x(self) -> np.ndarray:
+        return self.stepper.x
+
+    @property
+    def y(self) -> np.ndarray:
+        return self.stepper.y
+
+    def numeric_gradient(self) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        """Finite-difference ∂L/∂W and ∂L/∂b of the current sample's step (cached per step),
+        for the "gradient check" toggle to show beside backprop's values."""
+        rec = self.record
+        if self._numeric is None or self._numeric[0] is not rec:
+            r = rec.result
+            w, b = numeric_gradient(r.before, rec.x, rec.y, self.config.loss, self.config.regularization)
+            self._numeric = (rec, w, b)
+        return self._numeric[1], self._numeric[2]
+
+    def set_gradcheck(self, on: bool) -> None:
+        if on != self.gradcheck:
+            self.gradcheck = on
+            self.gradcheck_changed.emit()
+
+    # --- a whole new session ---------------------------------------------------------
+    def load(self, session: Session) -> None:
+        """Replace the open session (after File › Open); clears the undo stack."""
+        old_sizes = self.network.layer_sizes, self.network.activations
+        self.session = session
+        self.stepper = self._make_stepper(session)
+        self.undo_stack.clear()
+        self.selection = None
+        if (self.network.layer_sizes, self.network.activations) != old_sizes:
+            self.structure_changed.emit()
+        self.network_changed.emit()
+        self.selection_changed.emit()
+        self.stepped.emit()
+
+    @staticmethod
+    def _make_stepper(session: Session) -> Stepper:
+        start = session.initial_network or session.network
+        return Stepper(
+            start, session.data.x_train, session.data.y_train, session.training,
+            sample=min(session.sample, len(session.data.x_train) - 1),
+        )
+
+    # --- stepping (history, not edits) -------------------------------------------------
+    def _move(self, action: Callable[[], object]) -> None:
+        before = self.stepper.network
+        action()
+        self.stepped.emit()
+        if self.stepper.network is not before:
+            self.network_changed.emit()
+
+    def step(self) -> None:
+        """Next phase (Right, Space, PageDown)."""
+        self._move(self.stepper.step)
+
+    def back(self) -> None:
+        """Previous phase (Left, PageUp); at the start, says so in the status bar."""
+        if self.stepper.at_start:
+            self.message.emit("Already at the start of the session.")
+            return
+        self._move(self.stepper.back)
+
+    def next_sample(self) -> None:
+        """Finish this sample's step and stop at the next sample's Input."""
+        self._move(self.stepper.next_sample)
+
+    def run_epoch(self) -> None:
+        """One online step on every sample, ending at the Input of the sample after."""
+        def epoch() -> None:
+            for _ in range(len(self.stepper.x)):
+                self.stepper.next_sample()
+        self._move(epoch)
+
+    def reset(self) -> None:
+        """Back to the start of the session, with the initial weights."""
+        self._move(self.stepper.reset)
+
+    def go_to(self, phase: Phase) -> None:
+        """Jump to a phase of the current sample."""
+        self._move(lambda: self.stepper.go_to(phase.kind, phase.layer))
+
+    def select_sample(self, sample: int) -> None:
+        """Step the given sample from its Input phase, with the weights in force now."""
+        if sample != self.stepper.sample:
+            self._restart(self.network, sample=sample, at=PhaseKind.INPUT)
+
+    def select(self, selection: Selection | None) -> None:
+        if selection != self.selection:
+            self.selection = selection
+            self.selection_changed.emit()
+
+    # --- edits (undoable) ------------------------------------------------------------
+    def set_weight(self, layer: int, j: int, i: int, value: float) -> None:
+        """weights[layer][j, i] = value (the page's w_ij of that layer)."""
+        net = self.network.copy()
+        net.weights[layer][j, i] = value
+        self._push_network(net, f"Set weight w{i + 1}{j + 1} of layer {layer + 1} to {value:g}")
+
+    def set_bias(self, layer: int, j: int, value: float) -> None:
+        net = self.network.copy()
+        net.biases[layer][j] = value
+        self._push_network(net, f"Set bias b{j + 1} of layer {layer + 1} to {value:g}")
+
+    def set_activation(self, layer: int, name: str) -> None:
+        """The activation of layer ``layer`` (1..L); restarts the step."""
+        get_activation(name)
+        net = self.network.copy()
+        net.activations[layer - 1] = name
+        net.validate()
+        self._push_network(net, f"Set the activation of layer {layer} to {name}")
+
+    def set_input(self, sample: int, feature: int, value: float) -> None:
+        x = self.stepper.x.copy()
+        x[sample, feature] = value
+        self._push_data(x, self.stepper.y, f"Set x{feature + 1} of sample {sample + 1} to {value:g}")
+
+    def set_target(self, sample: int, output: int, value: float) -> None:
+        y = self.stepper.y.copy()
+        y[sample, output] = value
+        self._push_data(self.stepper.x, y, f"Set target y{output + 1} of sample {sample + 1} to {value:g}")
+
+    def set_learning_rate(self, value: float) -> None:
+        optimizer = replace(self.config.optimizer, learning_rate=value)  # validates
+        self._push_config(replace(self.config, optimizer=optimizer), f"Set η to {value:g}")
+
+    def set_optimizer(self, optimizer: OptimizerConfig) -> None:
+        self._push_config(replace(self.config, optimizer=optimizer), f"Set optimizer to {optimizer.name}")
+
+    def set_loss(self, loss: str) -> None:
+        self._push_config(replace(self.config, loss=loss), f"Set the loss to {loss}")
+
+    def _push_network(self, net: Network, text: str) -> None:
+        old = self.network
+        self.undo_stack.push(_Edit(text, lambda: self._apply(net=net), lambda: self._apply(net=old)))
+
+    def _push_data(self, x: np.ndarray, y: np.ndarray, text: str) -> None:
+        old_x, old_y, net = self.stepper.x, self.stepper.y, self.network
+        self.undo_stack.push(
+            _Edit(text, lambda: self._apply(net=net, x=x, y=y), lambda: self._apply(net=net, x=old_x, y=old_y))
+        )
+
+    def _push_config(self, config: TrainingConfig, text: str) -> None:
+        old, net = self.config, self.network
+        self.undo_stack.push(
+            _Edit(text, lambda: self._apply(net=net, config=config), lambda: self._apply(net=net, config=old))
+        )
+
+    def _apply(
+        self,
+        net: Network,
+        x: np.ndarray | None = None,
+        y: np.ndarray | None = None,
+        config: TrainingConfig | None = None,
+    ) -> None:
+        structure = net.activations != self.network.activations
+        self._restart(net, x=x, y=y, config=config)
+        if structure:
+            self.structure_changed.emit()
+        self.message.emit("Edited: the step restarts at Forward 1 with the new values.")
+
+    def _restart(
+        self,
+        net: Network,
+        sample: int | None = None,
+        x: np.ndarray | None = None,
+        y: np.ndarray | None = None,
+        config: TrainingConfig | None = None,
+        at: PhaseKind = PhaseKind.FORWARD,
+    ) -> None:
+        self.stepper.restart(net=net, sample=sample, x=x, y=y, config=config)
+        if at is PhaseKind.FORWARD:
+            self.stepper.step()
+        self.network_changed.emit()
+        self.stepped.emit()
+
+
+class _Edit(QUndoCommand):
+    """An undoable edit, given as the two functions that do and undo it."""
+
+    def __init__(self, text: str, redo: Callable[[], None], undo: Callable[[], None]) -> None:
+        super().__init__(text)
+        self._redo, self._undo = redo, undo
+
+    def redo(self) -> None:
+        self._redo()
+
+    def undo(self) -> None:
+        self._undo()
