@@ -1,0 +1,897 @@
+"""Session files: a network, how to train it, its data and where the user left off, as JSON.
+
+A session file is UTF-8 JSON meant to be read and edited by hand; docs/session-format.md
+documents every field. The shape, in brief::
+
+    {"format": "mlpviz-session", "version": 1,
+     "network": {"layer_sizes": [2, 2, 1], "activations": ["sigmoid", "sigmoid"],
+                 "weights": [[[0.2, 0.4], [0.6, 0.8]], [[0.3, 0.5]]],
+                 "biases": [[0.1, 0.2], [0.4]]},
+     "training": {"loss": "mse", "optimizer": "sgd", "learning_rate": 0.7, "batch_size": 1},
+     "data": {"x": [[0.5, 0.8]], "y": [[0.0]]}}
+
+Arrays in the file follow the engine's conventions: ``weights[l]`` is a list of n[l+1] rows
+of n[l] numbers, ``biases[l]`` a list of n[l+1] numbers, ``x`` a list of samples of n[0]
+numbers, ``y`` a list of samples of n[L] numbers.
+
+Reading checks everything and raises :class:`SessionError` naming the field, e.g.
+``network.weights[0][1]: expected 2 numbers, got 3``; unknown keys inside known objects are
+refused so a typo never goes unnoticed. Floats are written as their shortest repr, so saving
+and loading gives back exactly the same arrays.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import json
+import math
+import os
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from mlpviz.engine.activations import ACTIVATIONS
+from mlpviz.engine.backprop import Regularization
+from mlpviz.engine.datasets import DATASET_NAMES, TASKS, Dataset, make_dataset
+from mlpviz.engine.losses import LOSSES
+from mlpviz.engine.network import INIT_SCHEMES, Network, initialise
+from mlpviz.engine.optimizers import OPTIMIZERS, OptimizerConfig, OptimizerState
+from mlpviz.engine.resources import resource
+from mlpviz.engine.trainer import History, TrainingConfig
+from mlpviz.engine.types import Array
+
+FORMAT = "mlpviz-session"
+"""The value of every session file's "format" field."""
+
+VERSION = 1
+"""The format version this module writes and the newest it reads."""
+
+MAX_SESSION_BYTES = 64 * 1024 * 1024
+"""Larger files are refused before they are read."""
+
+MAX_PARAMETERS = 10_000_000
+"""A network with more weights and biases is refused: it would not fit the diagrams anyway,
+and a typo in layer_sizes must not make the loader allocate gigabytes."""
+
+MAX_GENERATED_SAMPLES = 1_000_000
+"""The largest ``n_samples`` a named built-in dataset may be asked for."""
+
+DATA_KINDS = ("inline", "dataset", "csv")
+
+
+class SessionError(ValueError):
+    """A session that cannot be read or written; the message names the field and the problem."""
+
+
+@dataclass(frozen=True)
+class InitConfig:
+    """How the network's weights were drawn (:func:`mlpviz.engine.network.initialise`);
+    ``seed`` None means a fresh random draw each time."""
+
+    scheme: str = "xavier"
+    seed: int | None = 0
+    scale: float = 1.0
+
+
+@dataclass
+class Session:
+    """Everything a session file holds.
+
+    ``data_source`` says how the data is described, so saving writes it back the same way:
+    ``{"kind": "inline"}``; ``{"kind": "dataset", "name", "n_samples", "noise", "test_ratio",
+    "seed", "standardize"}`` (regenerated on load, rows not saved); or ``{"kind": "csv",
+    "path", ...options}`` (the rows are saved too and are what a load uses, so the session
+    opens when the CSV is gone). ``initial_network`` is what "reset" returns to (None: the
+    network as loaded). ``optimizer_state`` arrays are shaped like ``network.params()``.
+    ``sample`` indexes ``data.x_train``. ``view`` is free-form GUI state, any JSON values.
+    """
+
+    network: Network
+    training: TrainingConfig
+    data: Dataset
+    data_source: dict[str, object] = field(default_factory=lambda: {"kind": "inline"})
+    name: str = ""
+    description: str = ""
+    initial_network: Network | None = None
+    init: InitConfig | None = None
+    optimizer_state: OptimizerState | None = None
+    history: History | None = None
+    sample: int = 0
+    view: dict[str, object] = field(default_factory=dict)
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading JSON values, each check naming the field path.
+
+
+class _NonFiniteLiteral:
+    """Stands in for NaN, Infinity or an overflowing literal such as 1e999 while decoding,
+    so the error can name the field that holds it."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def problem(self) -> str:
+        if self.text in ("NaN", "Infinity", "-Infinity"):
+            return f"{self.text} is not allowed"
+        return f"{self.text} is too large for a number (it overflows to infinity)"
+
+
+def _parse_float(text: str) -> float | _NonFiniteLiteral:
+    value = float(text)
+    return value if math.isfinite(value) else _NonFiniteLiteral(text)
+
+
+def _unique_keys(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    obj: dict[str, object] = {}
+    for key, value in pairs:
+        if key in obj:
+            # json.loads would silently keep the last one; a hand edit deserves a message.
+            raise SessionError(f"a JSON object has the key {key!r} twice")
+        obj[key] = value
+    return obj
+
+
+def _describe(value: object) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, int | float):
+        return "a number"
+    return type(value).__name__
+
+
+def _object(value: object, path: str, known: Sequence[str]) -> dict[str, object]:
+    if not isinstance(value, dict):
+        raise SessionError(f"{path}: expected an object, got {_describe(value)}")
+    unknown = [k for k in value if k not in known]
+    if unknown:
+        raise SessionError(f"{path}: unknown key {unknown[0]!r} (known: {', '.join(known)})")
+    return value
+
+
+def _required(obj: dict[str, object], key: str, path: str) -> object:
+    if key not in obj:
+        raise SessionError(f"{path}: missing {key!r}")
+    return obj[key]
+
+
+def _number(value: object, path: str) -> float:
+    if isinstance(value, _NonFiniteLiteral):
+        raise SessionError(f"{path}: {value.problem()}")
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise SessionError(f"{path}: expected a number, got {_describe(value)}")
+    try:
+        number = float(value)
+    except OverflowError:
+        raise SessionError(f"{path}: the integer is too large for a number") from None
+    if math.isnan(number):
+        raise SessionError(f"{path}: NaN is not allowed")
+    if math.isinf(number):
+        raise SessionError(f"{path}: Infinity is not allowed")
+    return number
+
+
+def _bounded(
+    value: object, path: str, low: float, high: float | None = None, *, low_open: bool = False
+) -> float:
+    """A number with low ≤ x (low < x if low_open) and x < high."""
+    number = _number(value, path)
+    if (number <= low if low_open else number < low) or (high is not None and number >= high):
+        lower = f"> {low:g}" if low_open else f"≥ {low:g}"
+        wanted = f"in [{low:g}, {high:g})" if high is not None else lower
+        raise SessionError(f"{path}: must be {wanted}, got {number!r}")
+    return number
+
+
+def _integer(value: object, path: str, minimum: int | None = None) -> int:
+    if isinstance(value, _NonFiniteLiteral):
+        raise SessionError(f"{path}: {value.problem()}")
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise SessionError(f"{path}: expected an integer, got {_describe(value)}")
+    if minimum is not None and value < minimum:
+        raise SessionError(f"{path}: must be ≥ {minimum}, got {value}")
+    return int(value)
+
+
+def _string(value: object, path: str) -> str:
+    if not isinstance(value, str):
+        raise SessionError(f"{path}: expected a string, got {_describe(value)}")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        # A lone surrogate from a "\ud800" escape could not be written back as UTF-8.
+        raise SessionError(f"{path}: the text is not valid Unicode") from None
+    return value
+
+
+def _boolean(value: object, path: str) -> bool:
+    if not isinstance(value, bool):
+        raise SessionError(f"{path}: expected true or false, got {_describe(value)}")
+    return value
+
+
+def _choice(value: object, path: str, known: Sequence[str], what: str) -> str:
+    name = _string(value, path)
+    if name not in known:
+        raise SessionError(f"{path}: unknown {what} {name!r} (known: {', '.join(known)})")
+    return name
+
+
+def _list(
+    value: object, path: str, length: int | None = None, what: str = "entries"
+) -> list[object]:
+    if not isinstance(value, list):
+        raise SessionError(f"{path}: expected a list, got {_describe(value)}")
+    if length is not None and len(value) != length:
+        raise SessionError(f"{path}: expected {length} {what}, got {len(value)}")
+    return value
+
+
+def _strings(value: object, path: str, length: int | None = None) -> list[str]:
+    items = _list(value, path, length, "names")
+    return [_string(v, f"{path}[{i}]") for i, v in enumerate(items)]
+
+
+def _vector(value: object, path: str, length: int, why: str = "") -> Array:
+    """``length`` finite numbers as a float array of shape (length,)."""
+    if not isinstance(value, list):
+        raise SessionError(f"{path}: expected a list of numbers, got {_describe(value)}")
+    if len(value) != length:
+        raise SessionError(f"{path}: expected {length} numbers{why}, got {len(value)}")
+    if all(type(v) is float for v in value):
+        # The common case, a row the app wrote: one numpy call instead of a check per number.
+        row = np.array(value, dtype=float)
+        if np.isfinite(row).all():
+            return row
+    return np.array([_number(v, f"{path}[{i}]") for i, v in enumerate(value)], dtype=float)
+
+
+def _matrix(value: object, path: str, rows: int | None, cols: int, why: str = "") -> Array:
+    """A list of rows of ``cols`` numbers as an array of shape (rows, cols); any number of
+    rows when ``rows`` is None."""
+    items = _list(value, path, rows, "rows")
+    out = np.empty((len(items), cols))
+    for i, row in enumerate(items):
+        out[i] = _vector(row, f"{path}[{i}]", cols, why)
+    return out
+
+
+def _nullable_numbers(value: object, path: str) -> list[float]:
+    """Numbers or null (NaN: no value), as in the history's test columns."""
+    items = _list(value, path)
+    return [math.nan if v is None else _number(v, f"{path}[{i}]") for i, v in enumerate(items)]
+
+
+def _json_value(value: object, path: str) -> object:
+    """A copy of any JSON value (objects with string keys, lists, strings, finite numbers,
+    booleans, null); tuples become lists."""
+    if value is None or isinstance(value, bool):
+        return value
+    if isinstance(value, int | np.integer):
+        return int(value)
+    if isinstance(value, float | _NonFiniteLiteral):
+        return _number(value, path)
+    if isinstance(value, str):
+        return _string(value, path)
+    if isinstance(value, list | tuple):
+        return [_json_value(v, f"{path}[{i}]") for i, v in enumerate(value)]
+    if isinstance(value, dict):
+        out: dict[str, object] = {}
+        for k, v in value.items():
+            if not isinstance(k, str):
+                raise SessionError(f"{path}: keys must be strings, got {k!r}")
+            out[_string(k, path)] = _json_value(v, f"{path}.{k}")
+        return out
+    raise SessionError(f"{path}: {type(value).__name__} is not a JSON value")
+
+
+def _json_object(value: object, path: str) -> dict[str, object]:
+    if not isinstance(value, dict):
+        raise SessionError(f"{path}: expected an object, got {_describe(value)}")
+    copied = _json_value(value, path)
+    assert isinstance(copied, dict)
+    return copied
+
+
+# ---------------------------------------------------------------------------------------------
+# The parts of a session.
+
+_NETWORK_KEYS = ("layer_sizes", "activations", "init", "weights", "biases")
+_PARAMETER_KEYS = ("weights", "biases")
+_INIT_KEYS = ("scheme", "seed", "scale")
+_TRAINING_KEYS = (
+    "loss", "optimizer", "learning_rate", "batch_size", "momentum", "beta1", "beta2", "epsilon",
+    "l1", "l2", "epochs", "shuffle", "seed", "target_loss",
+)  # fmt: skip
+_INLINE_DATA_KEYS = (
+    "name", "task", "x", "y", "x_test", "y_test", "feature_names", "target_names", "class_names",
+)  # fmt: skip
+_CSV_DATA_KEYS = ("csv", *_INLINE_DATA_KEYS)
+_DATASET_KEYS = ("dataset", "n_samples", "noise", "test_ratio", "seed", "standardize")
+_OPTIMIZER_STATE_KEYS = ("t", "velocity", "m", "v")
+_HISTORY_KEYS = ("epoch", "train_loss", "test_loss", "train_accuracy", "test_accuracy")
+_SESSION_KEYS = (
+    "format", "version", "name", "description", "network", "training", "data",
+    "initial_network", "optimizer_state", "history", "sample", "view",
+)  # fmt: skip
+
+
+def _parse_init(value: object, path: str) -> InitConfig:
+    d = _object(value, path, _INIT_KEYS)
+    defaults = InitConfig()
+    scheme = _choice(d.get("scheme", defaults.scheme), f"{path}.scheme", INIT_SCHEMES, "scheme")
+    seed_value = d.get("seed", defaults.seed)
+    seed = None if seed_value is None else _integer(seed_value, f"{path}.seed", 0)
+    scale = _bounded(d.get("scale", defaults.scale), f"{path}.scale", 0.0, low_open=True)
+    return InitConfig(scheme, seed, scale)
+
+
+def _parse_parameters(
+    d: dict[str, object], path: str, sizes: Sequence[int]
+) -> tuple[list[Array], list[Array]]:
+    """weights[l]: (n[l+1], n[l]) and biases[l]: (n[l+1],) from d["weights"], d["biases"]."""
+    depth = len(sizes) - 1
+    w_items = _list(_required(d, "weights", path), f"{path}.weights", depth, "weight matrices")
+    b_items = _list(_required(d, "biases", path), f"{path}.biases", depth, "bias vectors")
+    weights = [
+        _matrix(w, f"{path}.weights[{layer}]", sizes[layer + 1], sizes[layer])
+        for layer, w in enumerate(w_items)
+    ]
+    biases = [
+        _vector(b, f"{path}.biases[{layer}]", sizes[layer + 1]) for layer, b in enumerate(b_items)
+    ]
+    return weights, biases
+
+
+def _parse_network(value: object, path: str) -> tuple[Network, InitConfig | None]:
+    d = _object(value, path, _NETWORK_KEYS)
+    sizes_path = f"{path}.layer_sizes"
+    size_items = _list(_required(d, "layer_sizes", path), sizes_path)
+    if len(size_items) < 2:
+        raise SessionError(f"{sizes_path}: needs at least an input and an output layer")
+    sizes = [_integer(n, f"{sizes_path}[{i}]", 1) for i, n in enumerate(size_items)]
+    n_params = sum(n_in * n_out + n_out for n_in, n_out in itertools.pairwise(sizes))
+    if n_params > MAX_PARAMETERS:
+        raise SessionError(
+            f"{sizes_path}: {sizes} has {n_params} weights and biases, "
+            f"more than the {MAX_PARAMETERS} a session may have"
+        )
+    act_items = _list(_required(d, "activations", path), f"{path}.activations", len(sizes) - 1,
+                      "activations (one per layer after the input)")  # fmt: skip
+    activations = [
+        _choice(a, f"{path}.activations[{i}]", list(ACTIVATIONS), "activation")
+        for i, a in enumerate(act_items)
+    ]
+    if "softmax" in activations[:-1]:
+        i = activations.index("softmax")
+        raise SessionError(f"{path}.activations[{i}]: softmax is only allowed on the output layer")
+    init = _parse_init(d["init"], f"{path}.init") if "init" in d else None
+    if "weights" in d or "biases" in d:
+        weights, biases = _parse_parameters(d, path, sizes)
+        return Network(sizes, activations, weights, biases), init
+    # No parameters written: draw them as "init" says, and record how.
+    init = init if init is not None else InitConfig()
+    return initialise(sizes, activations, init.scheme, init.seed, init.scale), init
+
+
+def _parse_training(value: object, path: str) -> TrainingConfig:
+    d = _object(value, path, _TRAINING_KEYS)
+    opt, cfg = OptimizerConfig(), TrainingConfig()
+
+    def get(key: str, default: object) -> tuple[object, str]:
+        return d.get(key, default), f"{path}.{key}"
+
+    optimizer = OptimizerConfig(
+        name=_choice(*get("optimizer", opt.name), OPTIMIZERS, "optimizer"),
+        learning_rate=_bounded(*get("learning_rate", opt.learning_rate), 0.0, low_open=True),
+        momentum=_bounded(*get("momentum", opt.momentum), 0.0, 1.0),
+        beta1=_bounded(*get("beta1", opt.beta1), 0.0, 1.0),
+        beta2=_bounded(*get("beta2", opt.beta2), 0.0, 1.0),
+        epsilon=_bounded(*get("epsilon", opt.epsilon), 0.0, low_open=True),
+    )
+    target_value, target_path = get("target_loss", cfg.target_loss)
+    return TrainingConfig(
+        loss=_choice(*get("loss", cfg.loss), list(LOSSES), "loss"),
+        optimizer=optimizer,
+        batch_size=_integer(*get("batch_size", cfg.batch_size), 0),
+        shuffle=_boolean(*get("shuffle", cfg.shuffle)),
+        seed=_integer(*get("seed", cfg.seed), 0),
+        regularization=Regularization(
+            l1=_bounded(*get("l1", cfg.regularization.l1), 0.0),
+            l2=_bounded(*get("l2", cfg.regularization.l2), 0.0),
+        ),
+        epochs=_integer(*get("epochs", cfg.epochs), 0),
+        target_loss=None if target_value is None else _number(target_value, target_path),
+    )
+
+
+def _parse_inline_data(d: dict[str, object], path: str, n_in: int, n_out: int) -> Dataset:
+    """The samples written in the file; widths must match the network's n[0] and n[L]."""
+    why_x = f" (the network has {n_in} inputs)"
+    why_y = f" (the network has {n_out} outputs)"
+    x = _matrix(_required(d, "x", path), f"{path}.x", None, n_in, why_x)
+    if len(x) == 0:
+        raise SessionError(f"{path}.x: needs at least one sample")
+    y = _matrix(_required(d, "y", path), f"{path}.y", len(x), n_out, why_y)
+    x_test = _matrix(d.get("x_test", []), f"{path}.x_test", None, n_in, why_x)
+    y_test = _matrix(d.get("y_test", []), f"{path}.y_test", len(x_test), n_out, why_y)
+    task = _choice(d.get("task", "regression"), f"{path}.task", TASKS, "task")
+    features = _strings(d.get("feature_names", []), f"{path}.feature_names")
+    targets = _strings(d.get("target_names", []), f"{path}.target_names")
+    classes = _strings(d.get("class_names", []), f"{path}.class_names")
+    if features and len(features) != n_in:
+        raise SessionError(f"{path}.feature_names: expected {n_in} names, got {len(features)}")
+    if targets and len(targets) != n_out:
+        raise SessionError(f"{path}.target_names: expected {n_out} names, got {len(targets)}")
+    # One name per one-hot column, or two for a single 0/1 output.
+    if classes and len(classes) != (2 if n_out == 1 else n_out):
+        wanted = 2 if n_out == 1 else n_out
+        raise SessionError(f"{path}.class_names: expected {wanted} names, got {len(classes)}")
+    name = _string(d.get("name", ""), f"{path}.name")
+    return Dataset(name, x, y, x_test, y_test, task, features, targets, classes)
+
+
+def _parse_named_dataset(
+    d: dict[str, object], path: str, n_in: int, n_out: int
+) -> tuple[Dataset, dict[str, object]]:
+    """A built-in dataset, regenerated from its name and seed."""
+    name = _choice(_required(d, "dataset", path), f"{path}.dataset", DATASET_NAMES, "dataset")
+    n_value = d.get("n_samples")
+    n_samples = None if n_value is None else _integer(n_value, f"{path}.n_samples", 1)
+    if n_samples is not None and n_samples > MAX_GENERATED_SAMPLES:
+        raise SessionError(
+            f"{path}.n_samples: {n_samples} is more than the {MAX_GENERATED_SAMPLES} allowed"
+        )
+    noise = _bounded(d.get("noise", 0.0), f"{path}.noise", 0.0)
+    test_ratio = _bounded(d.get("test_ratio", 0.2), f"{path}.test_ratio", 0.0, 1.0)
+    seed = _integer(d.get("seed", 0), f"{path}.seed", 0)
+    standardize = _boolean(d.get("standardize", False), f"{path}.standardize")
+    try:
+        data = make_dataset(name, n_samples, noise, test_ratio, seed, standardize)
+    except ValueError as e:
+        raise SessionError(f"{path}: {e}") from None
+    if data.n_inputs != n_in or data.n_outputs != n_out:
+        raise SessionError(
+            f"{path}.dataset: {name!r} has {data.n_inputs} inputs and {data.n_outputs} outputs, "
+            f"the network {n_in} and {n_out}"
+        )
+    source: dict[str, object] = {
+        "kind": "dataset", "name": name, "n_samples": n_samples, "noise": noise,
+        "test_ratio": test_ratio, "seed": seed, "standardize": standardize,
+    }  # fmt: skip
+    return data, source
+
+
+def _parse_data(value: object, path: str, net: Network) -> tuple[Dataset, dict[str, object]]:
+    n_in, n_out = net.layer_sizes[0], net.layer_sizes[-1]
+    if isinstance(value, dict) and "dataset" in value:
+        return _parse_named_dataset(_object(value, path, _DATASET_KEYS), path, n_in, n_out)
+    if isinstance(value, dict) and "csv" in value:
+        d = _object(value, path, _CSV_DATA_KEYS)
+        csv = _json_object(d["csv"], f"{path}.csv")
+        csv_path = _string(_required(csv, "path", f"{path}.csv"), f"{path}.csv.path")
+        options = {k: v for k, v in csv.items() if k != "path"}
+        source: dict[str, object] = {"kind": "csv", "path": csv_path, **options}
+        return _parse_inline_data(d, path, n_in, n_out), source
+    d = _object(value, path, _INLINE_DATA_KEYS)
+    return _parse_inline_data(d, path, n_in, n_out), {"kind": "inline"}
+
+
+def _parse_optimizer_state(value: object, path: str, net: Network) -> OptimizerState:
+    d = _object(value, path, _OPTIMIZER_STATE_KEYS)
+    t = _integer(d.get("t", 0), f"{path}.t", 0)
+
+    def arrays(key: str) -> list[Array]:
+        """Network.params() order (W0, b0, W1, b1, ...) from {"weights": ..., "biases": ...}."""
+        if d.get(key) is None:
+            return []
+        part = _object(d[key], f"{path}.{key}", _PARAMETER_KEYS)
+        weights, biases = _parse_parameters(part, f"{path}.{key}", net.layer_sizes)
+        return [p for pair in zip(weights, biases, strict=True) for p in pair]
+
+    m, v = arrays("m"), arrays("v")
+    if bool(m) != bool(v):
+        raise SessionError(f"{path}: Adam's moments m and v go together; give both or neither")
+    return OptimizerState(t, arrays("velocity"), m, v)
+
+
+def _parse_history(value: object, path: str) -> History:
+    d = _object(value, path, _HISTORY_KEYS)
+    epoch_path = f"{path}.epoch"
+    epochs = [
+        _integer(e, f"{epoch_path}[{i}]", 0)
+        for i, e in enumerate(_list(_required(d, "epoch", path), epoch_path))
+    ]
+    columns = [
+        _nullable_numbers(_required(d, key, path), f"{path}.{key}") for key in _HISTORY_KEYS[1:]
+    ]
+    for key, column in zip(_HISTORY_KEYS[1:], columns, strict=True):
+        if len(column) != len(epochs):
+            raise SessionError(
+                f"{path}.{key}: expected {len(epochs)} values (one per epoch), got {len(column)}"
+            )
+    return History(epochs, *columns)
+
+
+# A migration turns a document of version v into one of version v + 1, as Orange3 migrates
+# widget settings: _MIGRATIONS[1] will upgrade version 1 when version 2 exists.
+_MIGRATIONS: dict[int, Callable[[dict[str, object]], dict[str, object]]] = {}
+
+
+def _migrate(doc: dict[str, object], version: int) -> dict[str, object]:
+    while version < VERSION:
+        doc = _MIGRATIONS[version](doc)
+        version += 1
+    return doc
+
+
+def _parse_document(obj: object) -> Session:
+    if not isinstance(obj, dict):
+        raise SessionError(f"not a session: expected a JSON object, got {_describe(obj)}")
+    fmt = obj.get("format")
+    if fmt != FORMAT:
+        found = repr(fmt) if isinstance(fmt, str) else _describe(fmt)
+        found = found if "format" in obj else "missing"
+        raise SessionError(f"format: expected {FORMAT!r}, got {found}: not an mlpviz session")
+    version = _integer(_required(obj, "version", "session"), "version", 1)
+    if version > VERSION:
+        raise SessionError(
+            f"version: the file has version {version}, written by a newer mlpviz; "
+            f"this one reads versions up to {VERSION}"
+        )
+    doc = _object(_migrate(obj, version), "session", _SESSION_KEYS)
+    network, init = _parse_network(_required(doc, "network", "session"), "network")
+    initial = None
+    if doc.get("initial_network") is not None:
+        part = _object(doc["initial_network"], "initial_network", _PARAMETER_KEYS)
+        weights, biases = _parse_parameters(part, "initial_network", network.layer_sizes)
+        initial = network.with_params(weights, biases)
+    training = _parse_training(doc.get("training", {}), "training")
+    data, source = _parse_data(_required(doc, "data", "session"), "data", network)
+    state = doc.get("optimizer_state")
+    history = doc.get("history")
+    sample = _integer(doc.get("sample", 0), "sample", 0)
+    n_train = len(data.x_train)
+    if sample >= n_train:
+        raise SessionError(
+            f"sample: {sample} is out of range (the training data has {n_train} samples, "
+            f"numbered from 0)"
+        )
+    return Session(
+        network=network,
+        training=training,
+        data=data,
+        data_source=source,
+        name=_string(doc.get("name", ""), "name"),
+        description=_string(doc.get("description", ""), "description"),
+        initial_network=initial,
+        init=init,
+        optimizer_state=None
+        if state is None
+        else _parse_optimizer_state(state, "optimizer_state", network),
+        history=None if history is None else _parse_history(history, "history"),
+        sample=sample,
+        view=_json_object(doc.get("view", {}), "view"),
+    )
+
+
+def parse_session(obj: object) -> Session:
+    """A session from already-decoded JSON; SessionError naming the field if it is not valid."""
+    try:
+        return _parse_document(obj)
+    except SessionError:
+        raise
+    except RecursionError:
+        raise SessionError("not a session: the JSON is nested too deeply") from None
+    except (ValueError, TypeError, OverflowError) as e:
+        # The checks above should have caught it; a message still beats a crash.
+        raise SessionError(f"not a valid session: {e}") from None
+
+
+def loads_session(text: str) -> Session:
+    """A session from JSON text. NaN and Infinity literals are refused."""
+    if not isinstance(text, str):
+        raise SessionError(f"not a session: expected text, got {type(text).__name__}")
+    try:
+        obj = json.loads(
+            text,
+            parse_float=_parse_float,
+            parse_constant=_NonFiniteLiteral,
+            object_pairs_hook=_unique_keys,
+        )
+    except SessionError:
+        raise
+    except RecursionError:
+        raise SessionError("not a session: the JSON is nested too deeply") from None
+    except json.JSONDecodeError as e:
+        raise SessionError(f"not JSON: {e.msg} at line {e.lineno}, column {e.colno}") from None
+    except ValueError as e:
+        # e.g. an integer with more digits than Python converts
+        raise SessionError(f"not JSON: {e}") from None
+    return parse_session(obj)
+
+
+def load_session(path: str | os.PathLike[str]) -> Session:
+    """The session in the file at ``path``.
+
+    OSError if the file cannot be read; SessionError if it is larger than
+    MAX_SESSION_BYTES (checked before reading), not UTF-8 or not a valid session.
+    """
+    size = os.stat(path).st_size
+    if size > MAX_SESSION_BYTES:
+        raise SessionError(
+            f"the file is {size} bytes, more than the {MAX_SESSION_BYTES} a session may have"
+        )
+    with open(path, "rb") as f:
+        # Read one byte past the limit: a file that grew, or a device, is refused all the same.
+        raw = f.read(MAX_SESSION_BYTES + 1)
+    if len(raw) > MAX_SESSION_BYTES:
+        raise SessionError(
+            f"the file is more than the {MAX_SESSION_BYTES} bytes a session may have"
+        )
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise SessionError(f"not UTF-8 text: byte {e.start} cannot be decoded") from None
+    return loads_session(text)
+
+
+# ---------------------------------------------------------------------------------------------
+# Writing.
+
+
+def _parameters_to_dict(weights: Sequence[Array], biases: Sequence[Array]) -> dict[str, object]:
+    return {"weights": [w.tolist() for w in weights], "biases": [b.tolist() for b in biases]}
+
+
+def _history_column(values: Sequence[float]) -> list[float | None]:
+    # JSON has no NaN: null stands for "no value" (no test samples, or a loss that overflowed).
+    return [float(v) if math.isfinite(v) else None for v in values]
+
+
+def _data_to_dict(data: Dataset, source: dict[str, object]) -> dict[str, object]:
+    kind = source.get("kind")
+    if kind not in DATA_KINDS:
+        known = ", ".join(DATA_KINDS)
+        raise SessionError(f"data_source.kind: unknown kind {kind!r} (known: {known})")
+    if kind == "dataset":
+        return {
+            "dataset": source.get("name"),
+            **{k: source[k] for k in _DATASET_KEYS[1:] if k in source},
+        }
+    out: dict[str, object] = {}
+    if kind == "csv":
+        out["csv"] = {k: v for k, v in source.items() if k != "kind"}
+    if data.name:
+        out["name"] = data.name
+    out["task"] = data.task
+    out["x"] = data.x_train.tolist()
+    out["y"] = data.y_train.tolist()
+    if len(data.x_test):
+        out["x_test"] = data.x_test.tolist()
+        out["y_test"] = data.y_test.tolist()
+    for key in ("feature_names", "target_names", "class_names"):
+        names = getattr(data, key)
+        if names:
+            out[key] = list(names)
+    return out
+
+
+def session_to_dict(s: Session) -> dict[str, object]:
+    """The session as JSON-ready Python values (the structure docs/session-format.md shows)."""
+    net, cfg, opt = s.network, s.training, s.training.optimizer
+    network: dict[str, object] = {
+        "layer_sizes": list(net.layer_sizes),
+        "activations": list(net.activations),
+    }
+    if s.init is not None:
+        network["init"] = {"scheme": s.init.scheme, "seed": s.init.seed, "scale": s.init.scale}
+    network.update(_parameters_to_dict(net.weights, net.biases))
+    doc: dict[str, object] = {"format": FORMAT, "version": VERSION}
+    if s.name:
+        doc["name"] = s.name
+    if s.description:
+        doc["description"] = s.description
+    doc["network"] = network
+    doc["training"] = {
+        "loss": cfg.loss,
+        "optimizer": opt.name,
+        "learning_rate": opt.learning_rate,
+        "batch_size": cfg.batch_size,
+        "momentum": opt.momentum,
+        "beta1": opt.beta1,
+        "beta2": opt.beta2,
+        "epsilon": opt.epsilon,
+        "l1": cfg.regularization.l1,
+        "l2": cfg.regularization.l2,
+        "epochs": cfg.epochs,
+        "shuffle": cfg.shuffle,
+        "seed": cfg.seed,
+        "target_loss": cfg.target_loss,
+    }
+    doc["data"] = _data_to_dict(s.data, s.data_source)
+    if s.initial_network is not None:
+        doc["initial_network"] = _parameters_to_dict(
+            s.initial_network.weights, s.initial_network.biases
+        )
+    if s.optimizer_state is not None:
+        st = s.optimizer_state
+        state: dict[str, object] = {"t": st.t}
+        for key, arrays in (("velocity", st.velocity), ("m", st.m), ("v", st.v)):
+            if arrays:
+                state[key] = _parameters_to_dict(arrays[0::2], arrays[1::2])
+        doc["optimizer_state"] = state
+    if s.history is not None:
+        h = s.history
+        doc["history"] = {
+            "epoch": list(h.epoch),
+            "train_loss": _history_column(h.train_loss),
+            "test_loss": _history_column(h.test_loss),
+            "train_accuracy": _history_column(h.train_accuracy),
+            "test_accuracy": _history_column(h.test_accuracy),
+        }
+    doc["sample"] = s.sample
+    doc["view"] = dict(s.view)
+    return doc
+
+
+_LINE_WIDTH = 100
+
+
+def _is_scalar(value: object) -> bool:
+    return not isinstance(value, list | dict)
+
+
+def _one_line(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(", ", ": "), allow_nan=False)
+
+
+def _format(value: object, indent: int, column: int) -> str:
+    """JSON text for ``value`` whose first character lands at ``column`` on a line indented
+    by ``indent`` spaces: short flat containers and every matrix row stay on one line."""
+    pad, inner = " " * indent, " " * (indent + 2)
+    if isinstance(value, dict):
+        if not value:
+            return "{}"
+        flat = _one_line(value)
+        if all(_is_scalar(v) for v in value.values()) and column + len(flat) <= _LINE_WIDTH:
+            return flat
+        items = []
+        for k, v in value.items():
+            key = f"{inner}{_one_line(k)}: "
+            items.append(key + _format(v, indent + 2, len(key)))
+        return "{\n" + ",\n".join(items) + "\n" + pad + "}"
+    if isinstance(value, list):
+        if not value:
+            return "[]"
+        # Flat: numbers, or a matrix of numbers (lists of scalars), never deeper.
+        flat_ok = all(_is_scalar(v) or (isinstance(v, list) and all(map(_is_scalar, v)))
+                      for v in value)  # fmt: skip
+        if flat_ok:
+            flat = _one_line(value)
+            if column + len(flat) <= _LINE_WIDTH:
+                return flat
+        if all(map(_is_scalar, value)):
+            # A long list of numbers: as many per line as fit.
+            lines, line = [], ""
+            for text in (_one_line(v) for v in value):
+                if line and len(inner) + len(line) + len(text) + 2 > _LINE_WIDTH:
+                    lines.append(line + ",")
+                    line = ""
+                line = f"{line}, {text}" if line else text
+            lines.append(line)
+            return "[\n" + "\n".join(inner + ln for ln in lines) + "\n" + pad + "]"
+        items = [inner + _format(v, indent + 2, len(inner)) for v in value]
+        return "[\n" + ",\n".join(items) + "\n" + pad + "]"
+    return _one_line(value)
+
+
+def dumps_session(s: Session) -> str:
+    """The session as readable JSON text, ending in a newline.
+
+    The result is checked by reading it back first, so what is written can be opened again;
+    SessionError names the field otherwise (e.g. a NaN weight).
+    """
+    try:
+        doc = session_to_dict(s)
+    except (ValueError, TypeError, AttributeError) as e:
+        raise SessionError(f"cannot write the session: {e}") from None
+    parse_session(doc)
+    try:
+        return _format(doc, 0, 0) + "\n"
+    except (ValueError, TypeError, RecursionError) as e:
+        raise SessionError(f"cannot write the session: {e}") from None
+
+
+def save_session(path: str | os.PathLike[str], s: Session) -> None:
+    """Write the session to ``path`` atomically: a temporary file in the same folder is
+    written, flushed to disk and renamed over ``path``. On any failure the temporary file
+    is removed and the old file, if any, is left untouched.
+
+    SessionError if the session cannot be written as JSON; OSError (with the file's name)
+    if the folder or file cannot be written.
+    """
+    data = dumps_session(s).encode("utf-8")
+    # Follow a symlink so the file it points to is replaced, not the link.
+    target = os.path.realpath(path)
+    folder = os.path.dirname(target)
+    try:
+        fd, tmp = tempfile.mkstemp(
+            prefix=f".{os.path.basename(target)}.", suffix=".tmp", dir=folder
+        )
+    except OSError as e:
+        raise _save_error(e, target, f"cannot write in {folder}") from e
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        try:
+            mode = os.stat(target).st_mode & 0o7777
+        except FileNotFoundError:
+            mode = 0o644
+        os.chmod(tmp, mode)
+        os.replace(tmp, target)
+    except BaseException as e:
+        with contextlib.suppress(OSError):
+            os.remove(tmp)
+        if isinstance(e, OSError):
+            raise _save_error(e, target) from e
+        raise
+    _fsync_folder(folder)
+
+
+def _save_error(e: OSError, target: str, context: str = "") -> OSError:
+    """The same kind of OSError (PermissionError, ...), its message naming the file."""
+    reason = e.strerror or str(e) or type(e).__name__
+    message = f"cannot save {target}: {context + ': ' if context else ''}{reason}"
+    return type(e)(e.errno, message) if e.errno is not None else OSError(message)
+
+
+def _fsync_folder(folder: str) -> None:
+    # Makes the rename itself durable on POSIX; not possible (nor needed) everywhere.
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def default_session() -> Session:
+    """The course example (resources/examples/course_example.json): what the app opens first."""
+    text = resource("examples", "course_example.json").read_text(encoding="utf-8")
+    return loads_session(text)
+
+
+__all__ = [
+    "FORMAT",
+    "MAX_PARAMETERS",
+    "MAX_SESSION_BYTES",
+    "VERSION",
+    "InitConfig",
+    "Session",
+    "SessionError",
+    "default_session",
+    "dumps_session",
+    "load_session",
+    "loads_session",
+    "parse_session",
+    "save_session",
+    "session_to_dict",
+]
