@@ -14,10 +14,11 @@ def test_engine_and_cli_import_no_qt() -> None:
     assert "mlpviz.engine.backprop" in modules
     code = (
         "import importlib, sys\n"
-        f"for name in {modules + ['mlpviz.cli']!r}:\n"
+        f"for name in {[*modules, 'mlpviz.cli']!r}:\n"
         "    importlib.import_module(name)\n"
-        "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('PySide6', 'pyqtgraph', 'shiboken6')"
-        " or m.startswith('mlpviz.gui'))\n"
+        "qt = ('PySide6', 'pyqtgraph', 'shiboken6')\n"
+        "gui = [m for m in sys.modules if m.startswith('mlpviz.gui')]\n"
+        "bad = sorted(m for m in sys.modules if m.split('.')[0] in qt) + gui\n"
         "assert not bad, bad\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)

@@ -103,9 +103,7 @@ def test_activation_derivatives_match_the_course_table() -> None:
     np.testing.assert_allclose(get_activation("sigmoid").der(z), s * (1 - s))
     np.testing.assert_allclose(get_activation("tanh").der(z), 1 - np.tanh(z) ** 2)
     np.testing.assert_array_equal(get_activation("relu").der(z), [[0, 0, 0, 1, 1]])  # ReLU'(0) = 0
-    np.testing.assert_array_equal(
-        get_activation("leaky_relu").der(z), [[0.01, 0.01, 0.01, 1, 1]]
-    )
+    np.testing.assert_array_equal(get_activation("leaky_relu").der(z), [[0.01, 0.01, 0.01, 1, 1]])
     # Every elementwise derivative against a central difference.
     h = 1e-6
     zs = np.array([[-1.3, -0.4, 0.3, 1.7]])
@@ -116,8 +114,11 @@ def test_activation_derivatives_match_the_course_table() -> None:
 
 
 # Output activation × loss pairs where the loss is defined on the output's range.
-PAIRS = [(out, loss) for out in ("sigmoid", "tanh", "relu", "leaky_relu", "linear", "softmax")
-         for loss in ("mse", "half_sse")] + [
+PAIRS = [
+    (out, loss)
+    for out in ("sigmoid", "tanh", "relu", "leaky_relu", "linear", "softmax")
+    for loss in ("mse", "half_sse")
+] + [
     ("sigmoid", "bce"),
     ("softmax", "bce"),
     ("softmax", "cross_entropy"),
@@ -178,8 +179,12 @@ def test_gradient_check_catches_a_wrong_gradient() -> None:
 
 def test_network_rejects_bad_shapes_and_names() -> None:
     with pytest.raises(ValueError, match="weights\\[0\\] has shape"):
-        Network([2, 2, 1], ["sigmoid", "sigmoid"], [np.zeros((2, 3)), np.zeros((1, 2))],
-                [np.zeros(2), np.zeros(1)])
+        Network(
+            [2, 2, 1],
+            ["sigmoid", "sigmoid"],
+            [np.zeros((2, 3)), np.zeros((1, 2))],
+            [np.zeros(2), np.zeros(1)],
+        )
     with pytest.raises(ValueError, match="unknown activation 'sigmoidd'"):
         Network([2, 1], ["sigmoidd"])
     with pytest.raises(ValueError, match="softmax is only allowed on the output"):

@@ -54,8 +54,14 @@ def test_optimizer_copy_is_independent() -> None:
 
 @pytest.mark.parametrize(
     "kwargs",
-    [{"name": "rmsprop"}, {"learning_rate": 0.0}, {"learning_rate": float("nan")},
-     {"momentum": 1.0}, {"beta2": -0.1}, {"epsilon": 0.0}],
+    [
+        {"name": "rmsprop"},
+        {"learning_rate": 0.0},
+        {"learning_rate": float("nan")},
+        {"momentum": 1.0},
+        {"beta2": -0.1},
+        {"epsilon": 0.0},
+    ],
 )
 def test_bad_settings_are_refused(kwargs: dict[str, object]) -> None:
     with pytest.raises(ValueError):

@@ -21,7 +21,15 @@ def course_stepper() -> Stepper:
 
 def test_phase_order_for_two_layers() -> None:
     labels = [p.label for p in phases(2)]
-    assert labels == ["Input", "Forward 1", "Forward 2", "Loss", "Backward 2", "Backward 1", "Update"]
+    assert labels == [
+        "Input",
+        "Forward 1",
+        "Forward 2",
+        "Loss",
+        "Backward 2",
+        "Backward 1",
+        "Update",
+    ]
 
 
 def test_stepping_the_course_example() -> None:
@@ -45,10 +53,13 @@ def test_stepping_the_course_example() -> None:
     # W ← W − η ∂L/∂W with the hand-worked gradient.
     np.testing.assert_allclose(
         s.network.weights[0],
-        np.array([[0.2, 0.4], [0.6, 0.8]]) - 0.7 * np.array([[0.010144, 0.016231], [0.013275, 0.021240]]),
+        np.array([[0.2, 0.4], [0.6, 0.8]])
+        - 0.7 * np.array([[0.010144, 0.016231], [0.013275, 0.021240]]),
         atol=1e-6,
     )
-    np.testing.assert_allclose(s.network.weights[1], [[0.3 - 0.7 * 0.181381, 0.5 - 0.7 * 0.219133]], atol=1e-6)
+    np.testing.assert_allclose(
+        s.network.weights[1], [[0.3 - 0.7 * 0.181381, 0.5 - 0.7 * 0.219133]], atol=1e-6
+    )
     np.testing.assert_allclose(s.network.biases[1], [0.4 - 0.7 * 0.289216], atol=1e-6)
     assert s.losses_after_updates == [pytest.approx(0.406645, abs=1e-6)]
 

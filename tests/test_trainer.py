@@ -24,8 +24,11 @@ def run_all(trainer: Trainer, epochs: int) -> list:
 
 @pytest.mark.parametrize(
     ("optimizer", "batch"),
-    [(OptimizerConfig("sgd", 0.5), 1), (OptimizerConfig("momentum", 0.2), 2),
-     (OptimizerConfig("adam", 0.05), 0)],
+    [
+        (OptimizerConfig("sgd", 0.5), 1),
+        (OptimizerConfig("momentum", 0.2), 2),
+        (OptimizerConfig("adam", 0.05), 0),
+    ],
 )
 def test_learns_xor(optimizer: OptimizerConfig, batch: int) -> None:
     net = initialise([2, 4, 1], ["tanh", "sigmoid"], "xavier", seed=1)
@@ -48,7 +51,9 @@ def test_one_online_epoch_on_the_course_example_is_the_page_step() -> None:
 
 
 def test_pause_and_resume_equals_one_run() -> None:
-    cfg = TrainingConfig(loss="mse", optimizer=OptimizerConfig("momentum", 0.1), batch_size=3, seed=4)
+    cfg = TrainingConfig(
+        loss="mse", optimizer=OptimizerConfig("momentum", 0.1), batch_size=3, seed=4
+    )
     rng = np.random.default_rng(0)
     x = rng.normal(size=(10, 3))
     data = Dataset("r", x, x[:, :1] * 2 - x[:, 1:2], x[:2], x[:2, :1])
@@ -77,8 +82,9 @@ def test_stopping_at_a_yield_keeps_the_position() -> None:
 
 
 def test_target_loss_stops_early() -> None:
-    cfg = TrainingConfig(loss="bce", optimizer=OptimizerConfig("adam", 0.05), batch_size=0,
-                         target_loss=0.3)
+    cfg = TrainingConfig(
+        loss="bce", optimizer=OptimizerConfig("adam", 0.05), batch_size=0, target_loss=0.3
+    )
     trainer = Trainer(initialise([2, 4, 1], ["tanh", "sigmoid"], seed=1), xor_data(), cfg)
     progress = run_all(trainer, 5000)
     assert progress[-1].done
@@ -103,7 +109,9 @@ def test_a_huge_learning_rate_stops_with_the_parameter_named() -> None:
 
 
 def test_accuracy_definitions() -> None:
-    assert accuracy(np.array([[0.2], [0.6], [0.5]]), np.array([[0.0], [1.0], [0.0]])) == pytest.approx(2 / 3)
+    assert accuracy(
+        np.array([[0.2], [0.6], [0.5]]), np.array([[0.0], [1.0], [0.0]])
+    ) == pytest.approx(2 / 3)
     y_hat = np.array([[0.1, 0.7, 0.2], [0.5, 0.3, 0.2]])
     assert accuracy(y_hat, np.array([[0, 1, 0], [0, 0, 1]], dtype=float)) == 0.5
 

@@ -103,8 +103,16 @@ class Activation:
 ACTIVATIONS: dict[str, Activation] = {
     act.name: act
     for act in (
-        Activation("sigmoid", _sigmoid, _sigmoid_der, "σ(z) = 1/(1 + e^(−z))", "σ'(z) = σ(z)(1 − σ(z))"),
-        Activation("tanh", np.tanh, _tanh_der, "tanh(z) = (e^(2z) − 1)/(e^(2z) + 1)", "tanh'(z) = 1 − tanh²(z)"),
+        Activation(
+            "sigmoid", _sigmoid, _sigmoid_der, "σ(z) = 1/(1 + e^(−z))", "σ'(z) = σ(z)(1 − σ(z))"
+        ),
+        Activation(
+            "tanh",
+            np.tanh,
+            _tanh_der,
+            "tanh(z) = (e^(2z) − 1)/(e^(2z) + 1)",
+            "tanh'(z) = 1 − tanh²(z)",
+        ),
         Activation("relu", _relu, _relu_der, "ReLU(z) = max(0, z)", "ReLU'(z) = 1 if z > 0 else 0"),
         Activation(
             "leaky_relu",

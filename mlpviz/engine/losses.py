@@ -69,7 +69,13 @@ LOSSES: dict[str, Loss] = {
     loss.name: loss
     for loss in (
         Loss("mse", _mse, _mse_grad, "L = 1/(B·K) Σ (y − ŷ)²", "∂L/∂ŷ = 2(ŷ − y)/(B·K)"),
-        Loss("half_sse", _half_sse, _half_sse_grad, "L = 1/B Σ ½ Σ_k (y_k − ŷ_k)²", "∂L/∂ŷ = (ŷ − y)/B"),
+        Loss(
+            "half_sse",
+            _half_sse,
+            _half_sse_grad,
+            "L = 1/B Σ ½ Σ_k (y_k − ŷ_k)²",
+            "∂L/∂ŷ = (ŷ − y)/B",
+        ),
         Loss(
             "bce",
             _bce,

@@ -82,7 +82,9 @@ class Network:
                     f"weights[{l}] has shape {self.weights[l].shape}, expected {(n_out, n_in)}"
                 )
             if self.biases[l].shape != (n_out,):
-                raise ValueError(f"biases[{l}] has shape {self.biases[l].shape}, expected {(n_out,)}")
+                raise ValueError(
+                    f"biases[{l}] has shape {self.biases[l].shape}, expected {(n_out,)}"
+                )
 
     def first_non_finite(self) -> str | None:
         """Where the first NaN or infinity sits, e.g. "weights[1][0, 2] = nan"; None if none."""
@@ -115,7 +117,9 @@ class Network:
         return (
             self.layer_sizes == other.layer_sizes
             and self.activations == other.activations
-            and all(np.array_equal(p, q) for p, q in zip(self.params(), other.params(), strict=True))
+            and all(
+                np.array_equal(p, q) for p, q in zip(self.params(), other.params(), strict=True)
+            )
         )
 
 

@@ -72,7 +72,9 @@ class Optimizer:
         if cfg.name == "momentum":
             if not st.velocity:
                 st.velocity = [np.zeros_like(p) for p in params]
-            st.velocity = [cfg.momentum * v - eta * g for v, g in zip(st.velocity, grads, strict=True)]
+            st.velocity = [
+                cfg.momentum * v - eta * g for v, g in zip(st.velocity, grads, strict=True)
+            ]
             return [p + v for p, v in zip(params, st.velocity, strict=True)]
         if not st.m:
             st.m = [np.zeros_like(p) for p in params]

@@ -12,7 +12,10 @@ from importlib.resources.abc import Traversable
 
 
 def resource(*parts: str) -> Traversable:
-    """The shipped file ``resources/<parts...>``, e.g. ``resource("examples", "course_example.json")``."""
+    """The shipped file ``resources/<parts...>``.
+
+    Example: ``resource("examples", "course_example.json")``.
+    """
     node = resources.files("mlpviz.resources")
     for part in parts:
         node = node.joinpath(part)

@@ -76,7 +76,7 @@ class SampleStep:
 
 
 class Stepper:
-    """Steps through online training on samples ``x: (N, n0)``, ``y: (N, nL)`` one phase at a time."""
+    """Steps through online training on ``x: (N, n0)``, ``y: (N, nL)``, one phase at a time."""
 
     def __init__(
         self,
@@ -88,7 +88,9 @@ class Stepper:
         sample: int = 0,
     ) -> None:
         if len(x) == 0 or len(x) != len(y):
-            raise ValueError("the stepper needs at least one sample, with as many targets as inputs")
+            raise ValueError(
+                "the stepper needs at least one sample, with as many targets as inputs"
+            )
         self.x, self.y, self.config = x, y, config
         self.initial_network = net.copy()
         self.initial_optimizer = (optimizer or Optimizer(config.optimizer)).copy()
@@ -127,7 +129,9 @@ class Stepper:
     def optimizer(self) -> Optimizer:
         """A copy of the optimizer in force, as :attr:`network` is."""
         r = self.record
-        return (r.optimizer_after if self.phase.kind is PhaseKind.UPDATE else r.optimizer_before).copy()
+        return (
+            r.optimizer_after if self.phase.kind is PhaseKind.UPDATE else r.optimizer_before
+        ).copy()
 
     @property
     def losses_after_updates(self) -> list[float]:
@@ -150,9 +154,7 @@ class Stepper:
         if self._position + 1 == len(self._records):
             prev = self.record
             nxt = (prev.sample + 1) % len(self.x)
-            self._records.append(
-                self._compute(nxt, prev.result.after, prev.optimizer_after)
-            )
+            self._records.append(self._compute(nxt, prev.result.after, prev.optimizer_after))
         self._position += 1
         self._phase_index = 0
         return self.phase
@@ -203,7 +205,9 @@ class Stepper:
             new_x = self.x if x is None else x
             new_y = self.y if y is None else y
             if len(new_x) == 0 or len(new_x) != len(new_y):
-                raise ValueError("the stepper needs at least one sample, with as many targets as inputs")
+                raise ValueError(
+                    "the stepper needs at least one sample, with as many targets as inputs"
+                )
             self.x, self.y = new_x, new_y
         if config is not None:
             self.config = config

@@ -202,16 +202,22 @@ class Trainer:
             if bad is None and not np.isfinite(loss):
                 bad = f"the loss = {loss}"
             if bad is not None:
-                yield Progress(self.epoch, self.updates, self.samples, loss, self.net, False, True, bad)
+                yield Progress(
+                    self.epoch, self.updates, self.samples, loss, self.net, False, True, bad
+                )
                 return
             self.net = step.after
             epoch_done = self._position >= n
             if epoch_done:
                 self._order = None
                 self._end_epoch()
-                reached = cfg.target_loss is not None and self.history.train_loss[-1] <= cfg.target_loss
+                reached = (
+                    cfg.target_loss is not None and self.history.train_loss[-1] <= cfg.target_loss
+                )
                 finished = reached or self.epoch >= target_epoch
-                yield Progress(self.epoch, self.updates, self.samples, loss, self.net, True, finished)
+                yield Progress(
+                    self.epoch, self.updates, self.samples, loss, self.net, True, finished
+                )
                 last_report = time.perf_counter()
                 if reached:
                     return

@@ -102,7 +102,9 @@ class SessionModel(QObject):
         rec = self.record
         if self._numeric is None or self._numeric[0] is not rec:
             r = rec.result
-            w, b = numeric_gradient(r.before, rec.x, rec.y, self.config.loss, self.config.regularization)
+            w, b = numeric_gradient(
+                r.before, rec.x, rec.y, self.config.loss, self.config.regularization
+            )
             self._numeric = (rec, w, b)
         return self._numeric[1], self._numeric[2]
 
@@ -129,7 +131,10 @@ class SessionModel(QObject):
     def _make_stepper(session: Session) -> Stepper:
         start = session.initial_network or session.network
         return Stepper(
-            start, session.data.x_train, session.data.y_train, session.training,
+            start,
+            session.data.x_train,
+            session.data.y_train,
+            session.training,
             sample=min(session.sample, len(session.data.x_train) - 1),
         )
 
@@ -158,9 +163,11 @@ class SessionModel(QObject):
 
     def run_epoch(self) -> None:
         """One online step on every sample, ending at the Input of the sample after."""
+
         def epoch() -> None:
             for _ in range(len(self.stepper.x)):
                 self.stepper.next_sample()
+
         self._move(epoch)
 
     def reset(self) -> None:
@@ -204,37 +211,53 @@ class SessionModel(QObject):
     def set_input(self, sample: int, feature: int, value: float) -> None:
         x = self.stepper.x.copy()
         x[sample, feature] = value
-        self._push_data(x, self.stepper.y, f"Set x{feature + 1} of sample {sample + 1} to {value:g}")
+        self._push_data(
+            x, self.stepper.y, f"Set x{feature + 1} of sample {sample + 1} to {value:g}"
+        )
 
     def set_target(self, sample: int, output: int, value: float) -> None:
         y = self.stepper.y.copy()
         y[sample, output] = value
-        self._push_data(self.stepper.x, y, f"Set target y{output + 1} of sample {sample + 1} to {value:g}")
+        self._push_data(
+            self.stepper.x, y, f"Set target y{output + 1} of sample {sample + 1} to {value:g}"
+        )
 
     def set_learning_rate(self, value: float) -> None:
         optimizer = replace(self.config.optimizer, learning_rate=value)  # validates
         self._push_config(replace(self.config, optimizer=optimizer), f"Set η to {value:g}")
 
     def set_optimizer(self, optimizer: OptimizerConfig) -> None:
-        self._push_config(replace(self.config, optimizer=optimizer), f"Set optimizer to {optimizer.name}")
+        self._push_config(
+            replace(self.config, optimizer=optimizer), f"Set optimizer to {optimizer.name}"
+        )
 
     def set_loss(self, loss: str) -> None:
         self._push_config(replace(self.config, loss=loss), f"Set the loss to {loss}")
 
     def _push_network(self, net: Network, text: str) -> None:
         old = self.network
-        self.undo_stack.push(_Edit(text, lambda: self._apply(net=net), lambda: self._apply(net=old)))
+        self.undo_stack.push(
+            _Edit(text, lambda: self._apply(net=net), lambda: self._apply(net=old))
+        )
 
     def _push_data(self, x: np.ndarray, y: np.ndarray, text: str) -> None:
         old_x, old_y, net = self.stepper.x, self.stepper.y, self.network
         self.undo_stack.push(
-            _Edit(text, lambda: self._apply(net=net, x=x, y=y), lambda: self._apply(net=net, x=old_x, y=old_y))
+            _Edit(
+                text,
+                lambda: self._apply(net=net, x=x, y=y),
+                lambda: self._apply(net=net, x=old_x, y=old_y),
+            )
         )
 
     def _push_config(self, config: TrainingConfig, text: str) -> None:
         old, net = self.config, self.network
         self.undo_stack.push(
-            _Edit(text, lambda: self._apply(net=net, config=config), lambda: self._apply(net=net, config=old))
+            _Edit(
+                text,
+                lambda: self._apply(net=net, config=config),
+                lambda: self._apply(net=net, config=old),
+            )
         )
 
     def _apply(
