@@ -65,9 +65,10 @@ def _linear_der(z: Array) -> Array:
 
 
 def _softmax(z: Array) -> Array:
-    shifted = z - np.max(z, axis=-1, keepdims=True)
-    e = np.exp(shifted)
-    return e / np.sum(e, axis=-1, keepdims=True)
+    peak: Array = np.max(z, axis=-1, keepdims=True)
+    e: Array = np.exp(z - peak)  # shifted so the largest exponent is 0: no overflow
+    total: Array = np.sum(e, axis=-1, keepdims=True)
+    return e / total
 
 
 def _softmax_diag_der(z: Array) -> Array:
@@ -97,7 +98,8 @@ class Activation:
         if self.elementwise:
             return grad_a * self.der(z)
         # Softmax: ∂p_k/∂z_j = p_k (1[k=j] − p_j), so δ_j = p_j (g_j − Σ_k g_k p_k).
-        return a * (grad_a - np.sum(grad_a * a, axis=-1, keepdims=True))
+        weighted: Array = np.sum(grad_a * a, axis=-1, keepdims=True)
+        return a * (grad_a - weighted)
 
 
 ACTIVATIONS: dict[str, Activation] = {

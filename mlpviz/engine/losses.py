@@ -31,7 +31,7 @@ def _half_sse(y_hat: Array, y: Array) -> float:
 
 
 def _half_sse_grad(y_hat: Array, y: Array) -> Array:
-    return (y_hat - y) / y_hat.shape[0]
+    return (y_hat - y) / float(y_hat.shape[0])
 
 
 def _bce(y_hat: Array, y: Array) -> float:
@@ -51,7 +51,7 @@ def _cross_entropy(y_hat: Array, y: Array) -> float:
 
 def _cross_entropy_grad(y_hat: Array, y: Array) -> Array:
     p = np.clip(y_hat, EPS, 1.0)
-    return -y / p / y_hat.shape[0]
+    return -y / p / float(y_hat.shape[0])
 
 
 @dataclass(frozen=True)

@@ -43,8 +43,8 @@ class Phase:
     @property
     def label(self) -> str:
         if self.kind in (PhaseKind.FORWARD, PhaseKind.BACKWARD):
-            return f"{self.kind.value.capitalize()} {self.layer}"
-        return self.kind.value.capitalize()
+            return f"{str(self.kind.value).capitalize()} {self.layer}"
+        return str(self.kind.value).capitalize()
 
 
 def phases(depth: int) -> list[Phase]:

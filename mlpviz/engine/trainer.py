@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
+from numpy.typing import NDArray
 
 from mlpviz.engine.backprop import (
     NO_REGULARIZATION,
@@ -148,7 +149,7 @@ class Trainer:
         self.updates = 0
         self.samples = 0
         self._rng = np.random.default_rng(config.seed + self.epoch)
-        self._order: Array | None = None
+        self._order: NDArray[np.intp] | None = None
         self._position = 0
 
     def evaluate(self, x: Array, y: Array) -> tuple[float, float]:
