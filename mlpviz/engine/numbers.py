@@ -1,0 +1,33 @@
+"""How numbers are written for people: one rule for the diagram, the formulas and exports."""
+
+from __future__ import annotations
+
+import math
+
+MINUS = "\u2212"  # the typographic minus sign, as printed mathematics uses
+
+
+def format_number(value: float, precision: int = 4, ascii_minus: bool = False) -> str:
+    """``value`` with ``precision`` decimals, trailing zeros trimmed: 0.52, 0.289216, −1.5.
+
+    Values too small to show at that precision (but not zero) switch to scientific
+    notation with ``precision`` significant digits, so a vanishing gradient never reads
+    as 0: 3.2e−07. NaN and infinities are written nan, inf, −inf.
+    """
+    minus = "-" if ascii_minus else MINUS
+    if math.isnan(value):
+        return "nan"
+    if math.isinf(value):
+        return "inf" if value > 0 else f"{minus}inf"
+    if value != 0 and abs(value) < 0.5 * 10.0**-precision:
+        mantissa, exponent = f"{value:.{max(precision - 1, 0)}e}".split("e")
+        if "." in mantissa:
+            mantissa = mantissa.rstrip("0").rstrip(".")
+        text = f"{mantissa}e{int(exponent):+03d}".replace("e+", "e")
+    else:
+        text = f"{value:.{precision}f}"
+        if "." in text:
+            text = text.rstrip("0").rstrip(".")
+        if text in ("-0", ""):
+            text = "0"
+    return text.replace("-", minus)
