@@ -1,0 +1,155 @@
+"""The main window: the diagram in the centre, the formula panel, plots and samples in docks."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QToolBar, QVBoxLayout, QWidget
+
+from mlpviz.engine.numbers import format_number
+from mlpviz.engine.stepper import PhaseKind
+from mlpviz.gui.activation_plot import ActivationPlot
+from mlpviz.gui.formula_panel import FormulaPanel
+from mlpviz.gui.loss_plot import LossPlot
+from mlpviz.gui.network_view import NetworkView
+from mlpviz.gui.phase_indicator import PhaseIndicator
+from mlpviz.gui.sample_panel import SamplePanel
+from mlpviz.gui.session_model import SessionModel
+
+
+class MainWindow(QMainWindow):
+    """Wraps one SessionModel; every view in it wraps the same model."""
+
+    def __init__(self, model: SessionModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = model
+        self.setWindowTitle(self._title())
+        self.resize(1500, 950)
+
+        self.network_view = NetworkView(model, self)
+        self.phase_indicator = PhaseIndicator(model, self)
+        centre = QWidget(self)
+        layout = QVBoxLayout(centre)
+        layout.setContentsMargins(4, 4, 4, 0)
+        layout.addWidget(self.phase_indicator)
+        layout.addWidget(self.network_view, 1)
+        self.setCentralWidget(centre)
+
+        self.formula_panel = FormulaPanel(model, self)
+        self.activation_plot = ActivationPlot(model, self)
+        self.loss_plot = LossPlot(model, self)
+        self.sample_panel = SamplePanel(model, self)
+        self.docks = {
+            "formula": self._dock("Formula", self.formula_panel, Qt.DockWidgetArea.RightDockWidgetArea),
+            "samples": self._dock("Samples", self.sample_panel, Qt.DockWidgetArea.LeftDockWidgetArea),
+            "activation": self._dock(
+                "Activation", self.activation_plot, Qt.DockWidgetArea.BottomDockWidgetArea
+            ),
+            "loss": self._dock("Loss", self.loss_plot, Qt.DockWidgetArea.BottomDockWidgetArea),
+        }
+        self.splitDockWidget(self.docks["activation"], self.docks["loss"], Qt.Orientation.Horizontal)
+        self.resizeDocks(
+            [self.docks["formula"], self.docks["samples"]], [560, 260], Qt.Orientation.Horizontal
+        )
+        self.resizeDocks([self.docks["activation"]], [230], Qt.Orientation.Vertical)
+
+        self.actions_by_name: dict[str, QAction] = {}
+        self._build_actions()
+        self.status_phase = QLabel(self)
+        self.statusBar().addPermanentWidget(self.status_phase)
+        model.stepped.connect(self._on_stepped)
+        model.message.connect(lambda text: self.statusBar().showMessage(text, 6000))
+        self._on_stepped()
+
+    def _title(self) -> str:
+        name = self.model.session.name or "Untitled session"
+        return f"{name} — mlpviz"
+
+    def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(f"dock-{title.lower()}")
+        dock.setWidget(widget)
+        self.addDockWidget(area, dock)
+        return dock
+
+    def _action(
+        self,
+        name: str,
+        text: str,
+        slot: object,
+        shortcuts: list[QKeySequence | QKeySequence.StandardKey | str],
+        tip: str,
+    ) -> QAction:
+        action = QAction(text, self)
+        action.setObjectName(name)
+        action.setShortcuts([QKeySequence(s) for s in shortcuts])
+        keys = ", ".join(QKeySequence(s).toString(QKeySequence.SequenceFormat.NativeText) for s in shortcuts)
+        action.setToolTip(f"{tip} ({keys})" if keys else tip)
+        action.triggered.connect(slot)
+        self.addAction(action)
+        self.actions_by_name[name] = action
+        return action
+
+    def _build_actions(self) -> None:
+        m = self.model
+        back = self._action(
+            "back", "◀ Back", m.back, ["Left", "PgUp"], "Previous phase, restoring its numbers"
+        )
+        step = self._action(
+            "next", "Next ▶", m.step, ["Right", "Space", "PgDown"], "Next phase"
+        )
+        sample = self._action(
+            "next_sample", "Next sample ⏭", m.next_sample, ["Ctrl+Right"],
+            "Finish this sample's step and go to the next sample",
+        )
+        epoch = self._action(
+            "run_epoch", "Run epoch", m.run_epoch, ["Ctrl+E"], "One online step on every sample"
+        )
+        reset = self._action(
+            "reset", "Reset", m.reset, ["Home"], "Back to the start, with the initial weights"
+        )
+        undo = m.undo_stack.createUndoAction(self, "Undo")
+        undo.setShortcuts(QKeySequence.StandardKey.Undo)
+        redo = m.undo_stack.createRedoAction(self, "Redo")
+        redo.setShortcuts([QKeySequence(QKeySequence.StandardKey.Redo), QKeySequence("Ctrl+Shift+Z")])
+        self.addAction(undo)
+        self.addAction(redo)
+        self.actions_by_name.update(undo=undo, redo=redo)
+        fit = self.network_view.fit_action
+        self.addAction(fit)
+        self.actions_by_name["fit"] = fit
+
+        bar = QToolBar("Stepping", self)
+        bar.setObjectName("toolbar-stepping")
+        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        for action in (back, step, sample, epoch, reset):
+            bar.addAction(action)
+        bar.addSeparator()
+        for action in (undo, redo, fit):
+            bar.addAction(action)
+        self.addToolBar(bar)
+
+        menu = self.menuBar()
+        step_menu = menu.addMenu("&Step")
+        for action in (step, back, sample, epoch, reset):
+            step_menu.addAction(action)
+        edit_menu = menu.addMenu("&Edit")
+        edit_menu.addAction(undo)
+        edit_menu.addAction(redo)
+        view_menu = menu.addMenu("&View")
+        view_menu.addAction(fit)
+        for dock in self.docks.values():
+            view_menu.addAction(dock.toggleViewAction())
+
+    def _on_stepped(self) -> None:
+        m = self.model
+        rec = m.record
+        parts = [f"Phase: {m.phase.label}", f"sample {rec.sample + 1} of {len(m.x)}",
+                 f"step {m.stepper.step_number + 1}"]
+        epoch = m.stepper.step_number // max(len(m.x), 1) + 1
+        parts.append(f"epoch {epoch}")
+        if m.phase.kind not in (PhaseKind.INPUT, PhaseKind.FORWARD):
+            parts.append(f"L = {format_number(rec.result.backward.loss, 6)}")
+        if m.phase.kind is PhaseKind.UPDATE:
+            parts.append(f"L after update = {format_number(rec.loss_after, 6)}")
+        self.status_phase.setText("   ·   ".join(parts))
