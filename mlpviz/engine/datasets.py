@@ -140,44 +140,94 @@ _INFO: dict[str, DatasetInfo] = {
     info.name: info
     for info in (
         DatasetInfo(
-            "course", "Course example", "regression", 2, 1, 1,
+            "course",
+            "Course example",
+            "regression",
+            2,
+            1,
+            1,
             "The course page's single sample x = (0.5, 0.8), y = 0.",
         ),
         DatasetInfo(
-            "xor", "XOR", "classification", 2, 1, 200,
+            "xor",
+            "XOR",
+            "classification",
+            2,
+            1,
+            200,
             "Points in [−1, 1]²; class 1 where x1 and x2 have opposite signs.",
         ),
         DatasetInfo(
-            "circles", "Circles", "classification", 2, 1, 200,
+            "circles",
+            "Circles",
+            "classification",
+            2,
+            1,
+            200,
             "An outer circle of radius 1 (class 0) around an inner one of radius 0.5 (class 1).",
         ),
         DatasetInfo(
-            "gaussians", "Two Gaussians", "classification", 2, 1, 200,
+            "gaussians",
+            "Two Gaussians",
+            "classification",
+            2,
+            1,
+            200,
             "Two Gaussian blobs (σ = 0.5) centred at (−1, −1) and (1, 1); linearly separable.",
         ),
         DatasetInfo(
-            "spiral", "Spiral", "classification", 2, 1, 300,
+            "spiral",
+            "Spiral",
+            "classification",
+            2,
+            1,
+            300,
             "Two interleaved spiral arms of 1.75 turns each.",
         ),
         DatasetInfo(
-            "moons", "Two moons", "classification", 2, 1, 200,
+            "moons",
+            "Two moons",
+            "classification",
+            2,
+            1,
+            200,
             "Two interleaving half circles of radius 1.",
         ),
         DatasetInfo(
-            "sine", "Sine", "regression", 1, 1, 100,
+            "sine",
+            "Sine",
+            "regression",
+            1,
+            1,
+            100,
             "y = sin(x) for x in [−π, π].",
         ),
         DatasetInfo(
-            "plane", "Plane", "regression", 2, 1, 200,
+            "plane",
+            "Plane",
+            "regression",
+            2,
+            1,
+            200,
             "y = 2·x1 − x2 + 0.5 for x in [−1, 1]².",
         ),
         DatasetInfo(
-            "iris", "Iris", "classification", 4, 3, 150,
+            "iris",
+            "Iris",
+            "classification",
+            4,
+            3,
+            150,
             "Fisher's irises: 4 flower measurements in cm, 3 species of 50 each.",
             "R.A. Fisher (1936); " + _SKLEARN,
         ),
         DatasetInfo(
-            "digits", "Digits", "classification", 64, 10, 1797,
+            "digits",
+            "Digits",
+            "classification",
+            64,
+            10,
+            1797,
             "Handwritten digits as 8×8 images, pixels scaled from 0..16 to [0, 1].",
             "UCI optical recognition of handwritten digits (Alpaydin, Kaynak 1998); " + _SKLEARN,
         ),
@@ -361,8 +411,7 @@ def _stratified_subsample(
     extra = np.argsort(-(quota - take), kind="stable")[: n_take - int(take.sum())]
     take[extra] += 1
     chosen = [
-        rng.permutation(np.flatnonzero(labels == c))[:k]
-        for c, k in zip(classes, take, strict=True)
+        rng.permutation(np.flatnonzero(labels == c))[:k] for c, k in zip(classes, take, strict=True)
     ]
     return np.sort(np.concatenate(chosen))
 
@@ -385,7 +434,8 @@ def make_dataset(
     noise: standard deviation of Gaussian noise, ≥ 0: added to every input coordinate of the
     two-class sets and to the target of sine and plane; ignored by iris and digits.
     test_ratio: share in [0, 1) held out for testing; classification splits are stratified
-    (:func:`split_samples`). seed: the same seed gives identical arrays.
+    (:func:`split_samples`); both parts are in a seeded random order. seed: the same seed
+    gives identical arrays.
     standardize: shift and scale every input by the training part's mean and std.
     "course" is the page's single sample; it ignores every other argument.
 
