@@ -1,0 +1,201 @@
+"""The loss plot: the loss after each update while stepping, or train/test loss per epoch.
+
+While the user steps, the plot shows the loss on each stepped sample after its update
+(x = update 1..N), growing and shrinking with Step and Back. After training,
+:meth:`LossPlot.set_history` shows the train and test loss per epoch instead; the two
+never share the x axis, since an update and an epoch are different units.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from mlpviz.gui.session_model import SessionModel
+
+# Okabe–Ito colours on a white background; a theme module may replace these entries
+# and call LossPlot.apply_colours().
+COLOURS: dict[str, str] = {
+    "background": "#FFFFFF",
+    "foreground": "#000000",
+    "steps": "#009E73",  # bluish green
+    "train": "#0072B2",  # blue
+    "test": "#E69F00",  # orange
+}
+
+# Points get markers while there are few enough to tell apart.
+MAX_MARKED_POINTS = 40
+
+
+class _IntegerAxis(pg.AxisItem):
+    """A bottom axis for update or epoch numbers: ticks only at whole numbers."""
+
+    def tickValues(self, minVal: float, maxVal: float, size: float) -> list:
+        levels = [
+            (spacing, [v for v in values if float(v).is_integer()])
+            for spacing, values in super().tickValues(minVal, maxVal, size)
+            if spacing >= 1
+        ]
+        if not levels:
+            first, last = math.ceil(minVal), math.floor(maxVal)
+            levels = [(1.0, [float(v) for v in range(first, last + 1)])]
+        return levels
+
+    def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
+        return [str(round(v * scale)) for v in values]
+
+
+class LossPlot(QWidget):
+    """Loss after each update of the session model's Stepper, or a training History."""
+
+    def __init__(self, model: SessionModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = model
+        self._history_shown = False
+
+        self.latest_label = QLabel()
+        self.latest_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.log_check = QCheckBox("Log scale")
+        self.log_check.setToolTip("Show the loss on a logarithmic axis")
+        row = QHBoxLayout()
+        row.addWidget(self.latest_label, 1)
+        row.addWidget(self.log_check)
+
+        self.plot_widget = pg.PlotWidget(axisItems={"bottom": _IntegerAxis("bottom")})
+        plot = self.plot_widget.getPlotItem()
+        plot.showGrid(x=True, y=True, alpha=0.2)
+        # Losses read as plain numbers: "0.4", never "400 (x0.001)".
+        plot.getAxis("left").enableAutoSIPrefix(False)
+        # Top right: a falling loss leaves that corner empty.
+        self.legend = plot.addLegend(offset=(-10, 10))
+        self.step_curve = plot.plot()
+        self.train_curve = plot.plot()
+        self.test_curve = plot.plot()
+        # Legend name and the symbol drawn while there are few points, per curve.
+        self._names = {
+            self.step_curve: ("loss after each update", "o"),
+            self.train_curve: ("train", "o"),
+            self.test_curve: ("test", "s"),
+        }
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(row)
+        layout.addWidget(self.plot_widget, 1)
+
+        self.apply_colours()
+        self.log_check.toggled.connect(self._on_log_toggled)
+        model.stepped.connect(self._on_model_change)
+        model.network_changed.connect(self._on_model_change)
+        self._on_model_change()
+
+    # --- public ----------------------------------------------------------------------
+    def set_history(
+        self,
+        epochs: Sequence[float],
+        train_loss: Sequence[float],
+        test_loss: Sequence[float] | None = None,
+    ) -> None:
+        """Show the loss per epoch of a training run: ``train_loss`` (and ``test_loss``
+        when given) against ``epochs``, all the same length. Empty ``epochs`` goes back to
+        the loss after each stepped update."""
+        ep = np.asarray(epochs, dtype=float)
+        train = np.asarray(train_loss, dtype=float)
+        test = np.asarray(test_loss if test_loss is not None else [], dtype=float)
+        if len(train) != len(ep) or (test_loss is not None and len(test) != len(ep)):
+            raise ValueError(
+                f"set_history needs as many losses as epochs: {len(ep)} epochs, "
+                f"{len(train)} train, {len(test)} test"
+            )
+        self._history_shown = len(ep) > 0
+        self._draw(self.train_curve, ep, train)
+        if test_loss is not None and len(test):
+            self._draw(self.test_curve, ep, test)
+        else:
+            self.test_curve.setData([], [])
+        self._refresh()
+
+    def clear_history(self) -> None:
+        """Back to the loss after each stepped update."""
+        self.set_history([], [], None)
+
+    @property
+    def history_shown(self) -> bool:
+        return self._history_shown
+
+    def apply_colours(self) -> None:
+        """Re-read :data:`COLOURS` (after a theme change) and restyle."""
+        c = COLOURS
+        self.plot_widget.setBackground(c["background"])
+        plot = self.plot_widget.getPlotItem()
+        for side in ("left", "bottom"):
+            axis = plot.getAxis(side)
+            axis.setPen(pg.mkPen(c["foreground"]))
+            axis.setTextPen(pg.mkPen(c["foreground"]))
+        self.legend.setLabelTextColor(c["foreground"])
+        self.legend.setBrush(pg.mkBrush(c["background"] + "C0"))
+        # Not by colour alone: the test curve is dashed with squares.
+        for curve, key, style in (
+            (self.step_curve, "steps", Qt.PenStyle.SolidLine),
+            (self.train_curve, "train", Qt.PenStyle.SolidLine),
+            (self.test_curve, "test", Qt.PenStyle.DashLine),
+        ):
+            curve.setPen(pg.mkPen(c[key], width=2.5, style=style))
+            curve.setSymbolBrush(pg.mkBrush(c[key]))
+            curve.setSymbolPen(pg.mkPen(c["foreground"], width=1))
+            curve.setSymbolSize(8)
+        self._refresh()
+
+    # --- model → view ----------------------------------------------------------------
+    def _on_model_change(self) -> None:
+        losses = self.model.stepper.losses_after_updates
+        self._draw(self.step_curve, np.arange(1, len(losses) + 1, dtype=float), np.asarray(losses))
+        self._refresh()
+
+    def _on_log_toggled(self, on: bool) -> None:
+        self.plot_widget.getPlotItem().setLogMode(y=on)
+        self._refresh()
+
+    def _draw(self, curve: pg.PlotDataItem, x: np.ndarray, y: np.ndarray) -> None:
+        curve.setData(x, y)
+        curve.setSymbol(self._names[curve][1] if len(x) <= MAX_MARKED_POINTS else None)
+
+    def _refresh(self) -> None:
+        """Which curves show, the axis labels, the ranges and the latest value."""
+        history = self._history_shown
+        self.step_curve.setVisible(not history)
+        self.train_curve.setVisible(history)
+        self.test_curve.setVisible(history and _count(self.test_curve) > 0)
+        # A hidden item would keep its legend row: list only what is drawn.
+        self.legend.clear()
+        for curve, (name, _symbol) in self._names.items():
+            if curve.isVisible():
+                self.legend.addItem(curve, name)
+
+        plot = self.plot_widget.getPlotItem()
+        plot.setLabel("bottom", "epoch" if history else "update")
+        plot.setLabel("left", "loss" + (" (log scale)" if self.log_check.isChecked() else ""))
+
+        shown = self.train_curve if history else self.step_curve
+        if history:
+            epoch = round(float(self.train_curve.xData[-1]))
+            text = f"Train loss after epoch {epoch}: {float(self.train_curve.yData[-1]):.6g}"
+            if self.test_curve.isVisible():
+                text += f"    test: {float(self.test_curve.yData[-1]):.6g}"
+        elif _count(self.step_curve):
+            n = _count(self.step_curve)
+            text = f"Loss after update {n}: {float(self.step_curve.yData[-1]):.6g}"
+        else:
+            text = "Loss after each update: none yet (step through to Update)"
+        self.latest_label.setText(text)
+        plot.setXRange(0.5, max(_count(shown), 1) + 0.5, padding=0.02)
+        plot.enableAutoRange(axis="y")
+
+
+def _count(curve: pg.PlotDataItem) -> int:
+    return 0 if curve.xData is None else len(curve.xData)
