@@ -78,6 +78,8 @@ class PhaseIndicator(QWidget):
     # --- styling ---------------------------------------------------------------------
     def apply_colours(self) -> None:
         """Re-read :data:`COLOURS` (after a theme change) and restyle."""
+        for sep in self._separators:
+            sep.setStyleSheet(f"color: {COLOURS['separator']};")
         self._update()
 
     def _style(self, state: str) -> str:
