@@ -40,14 +40,20 @@ class MainWindow(QMainWindow):
         self.loss_plot = LossPlot(model, self)
         self.sample_panel = SamplePanel(model, self)
         self.docks = {
-            "formula": self._dock("Formula", self.formula_panel, Qt.DockWidgetArea.RightDockWidgetArea),
-            "samples": self._dock("Samples", self.sample_panel, Qt.DockWidgetArea.LeftDockWidgetArea),
+            "formula": self._dock(
+                "Formula", self.formula_panel, Qt.DockWidgetArea.RightDockWidgetArea
+            ),
+            "samples": self._dock(
+                "Samples", self.sample_panel, Qt.DockWidgetArea.LeftDockWidgetArea
+            ),
             "activation": self._dock(
                 "Activation", self.activation_plot, Qt.DockWidgetArea.BottomDockWidgetArea
             ),
             "loss": self._dock("Loss", self.loss_plot, Qt.DockWidgetArea.BottomDockWidgetArea),
         }
-        self.splitDockWidget(self.docks["activation"], self.docks["loss"], Qt.Orientation.Horizontal)
+        self.splitDockWidget(
+            self.docks["activation"], self.docks["loss"], Qt.Orientation.Horizontal
+        )
         self.resizeDocks(
             [self.docks["formula"], self.docks["samples"]], [560, 260], Qt.Orientation.Horizontal
         )
@@ -83,7 +89,9 @@ class MainWindow(QMainWindow):
         action = QAction(text, self)
         action.setObjectName(name)
         action.setShortcuts([QKeySequence(s) for s in shortcuts])
-        keys = ", ".join(QKeySequence(s).toString(QKeySequence.SequenceFormat.NativeText) for s in shortcuts)
+        keys = ", ".join(
+            QKeySequence(s).toString(QKeySequence.SequenceFormat.NativeText) for s in shortcuts
+        )
         action.setToolTip(f"{tip} ({keys})" if keys else tip)
         action.triggered.connect(slot)
         self.addAction(action)
@@ -95,11 +103,12 @@ class MainWindow(QMainWindow):
         back = self._action(
             "back", "◀ Back", m.back, ["Left", "PgUp"], "Previous phase, restoring its numbers"
         )
-        step = self._action(
-            "next", "Next ▶", m.step, ["Right", "Space", "PgDown"], "Next phase"
-        )
+        step = self._action("next", "Next ▶", m.step, ["Right", "Space", "PgDown"], "Next phase")
         sample = self._action(
-            "next_sample", "Next sample ⏭", m.next_sample, ["Ctrl+Right"],
+            "next_sample",
+            "Next sample ⏭",
+            m.next_sample,
+            ["Ctrl+Right"],
             "Finish this sample's step and go to the next sample",
         )
         epoch = self._action(
@@ -111,7 +120,9 @@ class MainWindow(QMainWindow):
         undo = m.undo_stack.createUndoAction(self, "Undo")
         undo.setShortcuts(QKeySequence.StandardKey.Undo)
         redo = m.undo_stack.createRedoAction(self, "Redo")
-        redo.setShortcuts([QKeySequence(QKeySequence.StandardKey.Redo), QKeySequence("Ctrl+Shift+Z")])
+        redo.setShortcuts(
+            [QKeySequence(QKeySequence.StandardKey.Redo), QKeySequence("Ctrl+Shift+Z")]
+        )
         self.addAction(undo)
         self.addAction(redo)
         self.actions_by_name.update(undo=undo, redo=redo)
@@ -144,8 +155,11 @@ class MainWindow(QMainWindow):
     def _on_stepped(self) -> None:
         m = self.model
         rec = m.record
-        parts = [f"Phase: {m.phase.label}", f"sample {rec.sample + 1} of {len(m.x)}",
-                 f"step {m.stepper.step_number + 1}"]
+        parts = [
+            f"Phase: {m.phase.label}",
+            f"sample {rec.sample + 1} of {len(m.x)}",
+            f"step {m.stepper.step_number + 1}",
+        ]
         epoch = m.stepper.step_number // max(len(m.x), 1) + 1
         parts.append(f"epoch {epoch}")
         if m.phase.kind not in (PhaseKind.INPUT, PhaseKind.FORWARD):

@@ -85,7 +85,9 @@ class SamplePanel(QWidget):
                 for c in range(n_in + n_out):
                     value = x[r, c] if c < n_in else y[r, c - n_in]
                     item = QTableWidgetItem(format_number(float(value), 4))
-                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                    item.setTextAlignment(
+                        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+                    )
                     self.table.setItem(r, c, item)
         self.table.resizeColumnsToContents()
         with QSignalBlocker(self.learning_rate):

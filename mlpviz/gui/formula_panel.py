@@ -1,0 +1,131 @@
+"""The formula panel: the current phase's equations with the numbers filled in.
+
+The content comes from :mod:`mlpviz.engine.trace`, the generator behind ``mlpviz trace``,
+rendered as Qt rich text. Rich text (HTML with <sub>, <sup>, <i> and tables for matrices)
+was chosen over rendering LaTeX to images (matplotlib's mathtext, ziamath): it redraws
+within a frame on every step, stays crisp at any zoom or projector scale factor because it
+is real text, can be selected and copied, and needs no extra dependency.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QFont, QGuiApplication
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTabWidget,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from mlpviz.engine.trace import Focus, Section, phase_sections, render_html, render_latex
+from mlpviz.gui.session_model import SessionModel
+
+# The panel is read from the back of a hall: its type is this much larger than the UI's.
+FONT_SCALE = 1.35
+STYLE = """
+h3 { margin-top: 10px; margin-bottom: 4px; }
+p { margin-top: 3px; margin-bottom: 3px; }
+"""
+
+
+class FormulaPanel(QWidget):
+    """Shows the worked equations of the model's current phase.
+
+    With a neuron, weight or bias selected in the diagram, only its equations; otherwise
+    the whole layer. The "Matrices" tab shows the phase in the page's matrix notation.
+    """
+
+    def __init__(self, model: SessionModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = model
+        self.precision = 6
+        self.heading = QLabel(self)
+        self.heading.setWordWrap(True)
+        self.equations = self._browser("Equations of the current phase")
+        self.matrices = self._browser("The current phase in matrix notation")
+        self.tabs = QTabWidget(self)
+        self.tabs.addTab(self.equations, "Equations")
+        self.tabs.addTab(self.matrices, "Matrices")
+        self.show_all = QPushButton("Whole layer", self)
+        self.show_all.setToolTip("Show the whole layer again instead of the selected item")
+        self.show_all.clicked.connect(lambda: model.select(None))
+        self.copy_latex = QPushButton("Copy as LaTeX", self)
+        self.copy_latex.setToolTip("Copy this phase's equations as LaTeX source")
+        self.copy_latex.clicked.connect(self._copy_latex)
+
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.heading, 1)
+        buttons.addWidget(self.show_all)
+        buttons.addWidget(self.copy_latex)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(buttons)
+        layout.addWidget(self.tabs, 1)
+
+        model.stepped.connect(self.refresh)
+        model.network_changed.connect(self.refresh)
+        model.selection_changed.connect(self.refresh)
+        self.refresh()
+
+    def _browser(self, name: str) -> QTextBrowser:
+        browser = QTextBrowser(self)
+        browser.setAccessibleName(name)
+        browser.setOpenLinks(False)
+        font = QFont(browser.font())
+        font.setPointSizeF(font.pointSizeF() * FONT_SCALE)
+        browser.setFont(font)
+        browser.document().setDefaultStyleSheet(STYLE)
+        return browser
+
+    def set_precision(self, decimals: int) -> None:
+        self.precision = decimals
+        self.refresh()
+
+    def focus(self) -> Focus | None:
+        sel = self.model.selection
+        if sel is None:
+            return None
+        if sel.kind == "neuron":
+            return Focus.neuron(sel.layer, sel.index)
+        if sel.kind == "weight":
+            return Focus.weight(sel.layer, sel.index, sel.source)
+        return Focus.bias(sel.layer, sel.index)
+
+    def sections(self) -> tuple[list[Section], list[Section]]:
+        """(equation sections, matrix sections) of the current phase and selection."""
+        m = self.model
+        focus = self.focus()
+        sections = phase_sections(m.record, m.config, m.phase, focus)
+        if focus is not None:
+            whole = phase_sections(m.record, m.config, m.phase)
+            return sections, [s for s in whole if s.matrix_form]
+        return [s for s in sections if not s.matrix_form], [s for s in sections if s.matrix_form]
+
+    def refresh(self) -> None:
+        equations, matrices = self.sections()
+        focus = self.focus()
+        phase = self.model.phase.label
+        if focus is None:
+            self.heading.setText(f"<b>{phase}</b>")
+        elif equations:
+            self.heading.setText(f"<b>{phase}</b>: the selected {focus.kind} only")
+        else:
+            self.heading.setText(f"<b>{phase}</b>: the selected {focus.kind} takes no part")
+        self.show_all.setVisible(focus is not None)
+        self.equations.setHtml(render_html(equations, self.precision))
+        self.matrices.setHtml(
+            render_html(matrices, self.precision)
+            if matrices
+            else "<p>No matrix form for this phase.</p>"
+        )
+
+    def latex(self) -> str:
+        equations, matrices = self.sections()
+        return render_latex(equations + matrices, self.precision)
+
+    def _copy_latex(self) -> None:
+        QGuiApplication.clipboard().setText(self.latex())
+        self.model.message.emit("Copied the phase's equations as LaTeX.")

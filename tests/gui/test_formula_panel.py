@@ -1,0 +1,78 @@
+"""The formula panel shows the current phase's worked equations, or the selected item's."""
+
+from __future__ import annotations
+
+from pytestqt.qtbot import QtBot
+
+from mlpviz.gui.formula_panel import FormulaPanel
+from mlpviz.gui.session_model import Selection, SessionModel
+
+
+def panel_for(model: SessionModel, qtbot: QtBot) -> FormulaPanel:
+    panel = FormulaPanel(model)
+    qtbot.addWidget(panel)
+    return panel
+
+
+def text(panel: FormulaPanel) -> str:
+    return panel.equations.toPlainText()
+
+
+def test_each_phase_of_the_course_example(course_model: SessionModel, qtbot: QtBot) -> None:
+    panel = panel_for(course_model, qtbot)
+    assert "x1 = 0.5" in text(panel)
+    course_model.step()  # Forward 1
+    assert "z1 = w11·x1 + w21·x2 + bh1 = 0.2·0.5 + 0.4·0.8 + 0.1 = 0.52" in text(panel)
+    assert "σ(1.14) = 0.75768" in text(panel)
+    course_model.step()  # Forward 2
+    assert "0.3·0.627148 + 0.5·0.75768 + 0.4 = 0.966984" in text(panel)
+    course_model.step()  # Loss
+    assert "0.524926" in text(panel)
+    course_model.step()  # Backward 2
+    assert "0.289216" in text(panel)
+    assert "0.181381" in text(panel) and "0.219133" in text(panel)
+    course_model.step()  # Backward 1
+    for value in ("0.020288", "0.02655", "0.010144", "0.016231", "0.013275", "0.02124"):
+        assert value in text(panel)
+    course_model.step()  # Update
+    assert "0.2 − 0.7·0.010144 = 0.192899" in text(panel)
+    assert "0.406645" in text(panel)
+
+
+def test_the_matrix_tab_follows_the_phase(course_model: SessionModel, qtbot: QtBot) -> None:
+    panel = panel_for(course_model, qtbot)
+    course_model.step()
+    matrices = panel.matrices.toPlainText()
+    assert "0.52" in matrices and "1.14" in matrices
+
+
+def test_selection_focuses_one_weight(course_model: SessionModel, qtbot: QtBot) -> None:
+    panel = panel_for(course_model, qtbot)
+    for _ in range(5):
+        course_model.step()  # Backward 1
+    course_model.select(Selection("weight", 0, 0, 1))  # w21: from x2 into h1
+    assert "∂L/∂w21 = δh1·x2 = 0.020288·0.8 = 0.016231" in text(panel)
+    assert "∂L/∂w12" not in text(panel)
+    assert not panel.show_all.isHidden()
+    panel.show_all.click()
+    assert course_model.selection is None
+    assert "∂L/∂w12" in text(panel)
+
+
+def test_back_restores_the_earlier_text(course_model: SessionModel, qtbot: QtBot) -> None:
+    panel = panel_for(course_model, qtbot)
+    course_model.step()
+    forward1 = text(panel)
+    course_model.step()
+    course_model.back()
+    assert text(panel) == forward1
+
+
+def test_copy_latex(course_model: SessionModel, qtbot: QtBot) -> None:
+    panel = panel_for(course_model, qtbot)
+    course_model.step()
+    panel.copy_latex.click()
+    from PySide6.QtGui import QGuiApplication
+
+    copied = QGuiApplication.clipboard().text()
+    assert "0.52" in copied and "\\" in copied
