@@ -47,6 +47,8 @@ def run_app(path: str | None = None) -> int:
     session, error = open_session(path)
     window = MainWindow(SessionModel(session))
     window.show()
+    window.raise_()
+    window.activateWindow()  # keyboard focus at once, so a presenter remote works from the start
     if error:
         QMessageBox.warning(window, "mlpviz", error)
     return app.exec()

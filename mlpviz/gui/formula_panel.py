@@ -9,6 +9,7 @@ is real text, can be selected and copied, and needs no extra dependency.
 
 from __future__ import annotations
 
+from PySide6.QtCore import QSize
 from PySide6.QtGui import QFont, QGuiApplication
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -27,7 +28,7 @@ from mlpviz.gui.session_model import SessionModel
 FONT_SCALE = 1.35
 STYLE = """
 h3 { margin-top: 10px; margin-bottom: 4px; }
-p { margin-top: 3px; margin-bottom: 3px; }
+p { margin-top: 3px; margin-bottom: 3px; white-space: nowrap; }
 """
 
 
@@ -69,6 +70,10 @@ class FormulaPanel(QWidget):
         model.network_changed.connect(self.refresh)
         model.selection_changed.connect(self.refresh)
         self.refresh()
+
+    def sizeHint(self) -> QSize:
+        # Wide enough for a whole equation line of the course example at the panel's type.
+        return QSize(640, 600)
 
     def _browser(self, name: str) -> QTextBrowser:
         browser = QTextBrowser(self)

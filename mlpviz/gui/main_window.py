@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QKeySequence, QShowEvent
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QToolBar, QVBoxLayout, QWidget
 
 from mlpviz.engine.numbers import format_number
@@ -24,14 +24,14 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.model = model
         self.setWindowTitle(self._title())
-        self.resize(1500, 950)
+        screen = self.screen().availableGeometry()
+        self.resize(min(1600, int(screen.width() * 0.96)), min(1000, int(screen.height() * 0.94)))
 
         self.network_view = NetworkView(model, self)
         self.phase_indicator = PhaseIndicator(model, self)
         centre = QWidget(self)
         layout = QVBoxLayout(centre)
         layout.setContentsMargins(4, 4, 4, 0)
-        layout.addWidget(self.phase_indicator)
         layout.addWidget(self.network_view, 1)
         self.setCentralWidget(centre)
 
@@ -54,18 +54,32 @@ class MainWindow(QMainWindow):
         self.splitDockWidget(
             self.docks["activation"], self.docks["loss"], Qt.Orientation.Horizontal
         )
-        self.resizeDocks(
-            [self.docks["formula"], self.docks["samples"]], [560, 260], Qt.Orientation.Horizontal
-        )
-        self.resizeDocks([self.docks["activation"]], [230], Qt.Orientation.Vertical)
+        self._laid_out = False
 
         self.actions_by_name: dict[str, QAction] = {}
         self._build_actions()
         self.status_phase = QLabel(self)
         self.statusBar().addPermanentWidget(self.status_phase)
+        self.network_view.setFocus()
         model.stepped.connect(self._on_stepped)
         model.message.connect(lambda text: self.statusBar().showMessage(text, 6000))
         self._on_stepped()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._laid_out:
+            # Dock sizes only take once the window has its real size: share the width
+            # between the diagram and a formula panel wide enough for whole equations.
+            self._laid_out = True
+            width = self.width()
+            self.resizeDocks(
+                [self.docks["formula"], self.docks["samples"]],
+                [int(width * 0.31), int(width * 0.12)],
+                Qt.Orientation.Horizontal,
+            )
+            self.resizeDocks(
+                [self.docks["activation"]], [int(self.height() * 0.25)], Qt.Orientation.Vertical
+            )
 
     def _title(self) -> str:
         name = self.model.session.name or "Untitled session"
@@ -106,7 +120,7 @@ class MainWindow(QMainWindow):
         step = self._action("next", "Next ▶", m.step, ["Right", "Space", "PgDown"], "Next phase")
         sample = self._action(
             "next_sample",
-            "Next sample ⏭",
+            "Next sample ▶▶",
             m.next_sample,
             ["Ctrl+Right"],
             "Finish this sample's step and go to the next sample",
@@ -139,6 +153,14 @@ class MainWindow(QMainWindow):
         for action in (undo, redo, fit):
             bar.addAction(action)
         self.addToolBar(bar)
+        # The phase breadcrumb spans the whole window width on a row of its own, so it
+        # never squeezes the diagram or the formula panel.
+        self.addToolBarBreak()
+        phases = QToolBar("Phases", self)
+        phases.setObjectName("toolbar-phases")
+        phases.setMovable(False)
+        phases.addWidget(self.phase_indicator)
+        self.addToolBar(phases)
 
         menu = self.menuBar()
         step_menu = menu.addMenu("&Step")

@@ -37,6 +37,9 @@ class SamplePanel(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setAccessibleName("Samples")
+        # Arrow keys step the phases (the main window's shortcuts), so the table never
+        # takes the keyboard focus; a click still selects a row.
+        self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.table.setToolTip("The training samples; select one to step it")
         self.table.itemSelectionChanged.connect(self._on_row_chosen)
         self.current = QLabel(self)

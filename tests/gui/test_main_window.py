@@ -1,0 +1,88 @@
+"""The main window: keys step the phases, the views agree, edits undo."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from mlpviz.engine.network import course_example
+from mlpviz.engine.stepper import PhaseKind
+from mlpviz.gui.app import open_session
+from mlpviz.gui.main_window import MainWindow
+from mlpviz.gui.session_model import SessionModel
+
+
+@pytest.fixture
+def window(course_model: SessionModel, qtbot: QtBot) -> MainWindow:
+    win = MainWindow(course_model)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    return win
+
+
+def press(qtbot: QtBot, window: MainWindow, key: Qt.Key, times: int = 1) -> None:
+    for _ in range(times):
+        qtbot.keyClick(window.network_view, key)
+
+
+def test_keys_step_forward_and_back(window: MainWindow, qtbot: QtBot) -> None:
+    model = window.model
+    press(qtbot, window, Qt.Key.Key_Right)
+    assert model.phase.label == "Forward 1"
+    press(qtbot, window, Qt.Key.Key_Space)
+    press(qtbot, window, Qt.Key.Key_PageDown)
+    assert model.phase.kind is PhaseKind.LOSS
+    press(qtbot, window, Qt.Key.Key_Right, 3)
+    assert model.phase.kind is PhaseKind.UPDATE
+    np.testing.assert_allclose(
+        model.network.weights[1], [[0.3 - 0.7 * 0.181381, 0.5 - 0.7 * 0.219133]], atol=1e-6
+    )
+    assert "L after update = 0.406645" in window.status_phase.text()
+    press(qtbot, window, Qt.Key.Key_Left, 4)
+    press(qtbot, window, Qt.Key.Key_PageUp, 2)
+    assert model.stepper.at_start
+    assert model.network.equals(course_example())
+
+
+def test_status_bar_and_formula_follow_the_phase(window: MainWindow, qtbot: QtBot) -> None:
+    press(qtbot, window, Qt.Key.Key_Right, 3)
+    assert "Phase: Loss" in window.status_phase.text()
+    assert "L = 0.524926" in window.status_phase.text()
+    assert "0.524926" in window.formula_panel.equations.toPlainText()
+
+
+def test_edit_undo_redo_through_the_window(window: MainWindow, qtbot: QtBot) -> None:
+    model = window.model
+    model.set_weight(0, 0, 1, 1.0)  # w21 = 1
+    assert model.phase.label == "Forward 1"
+    assert model.record.result.forward.z[1][0, 0] == pytest.approx(0.2 * 0.5 + 1.0 * 0.8 + 0.1)
+    window.actions_by_name["undo"].trigger()
+    assert model.network.equals(course_example())
+    window.actions_by_name["redo"].trigger()
+    assert model.network.weights[0][0, 1] == 1.0
+
+
+def test_next_sample_and_epoch_actions(window: MainWindow, qtbot: QtBot) -> None:
+    model = window.model
+    window.actions_by_name["next_sample"].trigger()
+    assert model.phase.kind is PhaseKind.INPUT and model.stepper.step_number == 1
+    assert window.loss_plot.step_curve.xData is not None
+    window.actions_by_name["run_epoch"].trigger()
+    assert model.stepper.step_number == 2
+    window.actions_by_name["reset"].trigger()
+    assert model.stepper.at_start
+
+
+def test_a_broken_file_opens_the_course_example_with_a_message(tmp_path: object) -> None:
+    from pathlib import Path
+
+    bad = Path(str(tmp_path)) / "broken.json"
+    bad.write_text("{not json", encoding="utf-8")
+    session, error = open_session(str(bad))
+    assert error is not None and "broken.json" in error
+    assert session.network.equals(course_example())
+    _, error = open_session(str(Path(str(tmp_path)) / "nope.json"))
+    assert error is not None and "nope.json" in error
