@@ -228,18 +228,26 @@ def _choice(value: object, path: str, known: Sequence[str], what: str) -> str:
     return name
 
 
+_PLURALS = {"entry": "entries", "weight matrix": "weight matrices"}
+
+
+def _count(n: int, noun: str) -> str:
+    """ "1 row", "2 rows"."""
+    return f"{n} {noun}" if n == 1 else f"{n} {_PLURALS.get(noun, noun + 's')}"
+
+
 def _list(
-    value: object, path: str, length: int | None = None, what: str = "entries"
+    value: object, path: str, length: int | None = None, noun: str = "entry", why: str = ""
 ) -> list[object]:
     if not isinstance(value, list):
         raise SessionError(f"{path}: expected a list, got {_describe(value)}")
     if length is not None and len(value) != length:
-        raise SessionError(f"{path}: expected {length} {what}, got {len(value)}")
+        raise SessionError(f"{path}: expected {_count(length, noun)}{why}, got {len(value)}")
     return value
 
 
 def _strings(value: object, path: str, length: int | None = None) -> list[str]:
-    items = _list(value, path, length, "names")
+    items = _list(value, path, length, "name")
     return [_string(v, f"{path}[{i}]") for i, v in enumerate(items)]
 
 
@@ -248,7 +256,7 @@ def _vector(value: object, path: str, length: int, why: str = "") -> Array:
     if not isinstance(value, list):
         raise SessionError(f"{path}: expected a list of numbers, got {_describe(value)}")
     if len(value) != length:
-        raise SessionError(f"{path}: expected {length} numbers{why}, got {len(value)}")
+        raise SessionError(f"{path}: expected {_count(length, 'number')}{why}, got {len(value)}")
     if all(type(v) is float for v in value):
         # The common case, a row the app wrote: one numpy call instead of a check per number.
         row = np.array(value, dtype=float)
@@ -260,7 +268,7 @@ def _vector(value: object, path: str, length: int, why: str = "") -> Array:
 def _matrix(value: object, path: str, rows: int | None, cols: int, why: str = "") -> Array:
     """A list of rows of ``cols`` numbers as an array of shape (rows, cols); any number of
     rows when ``rows`` is None."""
-    items = _list(value, path, rows, "rows")
+    items = _list(value, path, rows, "row")
     out = np.empty((len(items), cols))
     for i, row in enumerate(items):
         out[i] = _vector(row, f"{path}[{i}]", cols, why)
@@ -342,8 +350,8 @@ def _parse_parameters(
 ) -> tuple[list[Array], list[Array]]:
     """weights[l]: (n[l+1], n[l]) and biases[l]: (n[l+1],) from d["weights"], d["biases"]."""
     depth = len(sizes) - 1
-    w_items = _list(_required(d, "weights", path), f"{path}.weights", depth, "weight matrices")
-    b_items = _list(_required(d, "biases", path), f"{path}.biases", depth, "bias vectors")
+    w_items = _list(_required(d, "weights", path), f"{path}.weights", depth, "weight matrix")
+    b_items = _list(_required(d, "biases", path), f"{path}.biases", depth, "bias vector")
     weights = [
         _matrix(w, f"{path}.weights[{layer}]", sizes[layer + 1], sizes[layer])
         for layer, w in enumerate(w_items)
@@ -368,7 +376,7 @@ def _parse_network(value: object, path: str) -> tuple[Network, InitConfig | None
             f"more than the {MAX_PARAMETERS} a session may have"
         )
     act_items = _list(_required(d, "activations", path), f"{path}.activations", len(sizes) - 1,
-                      "activations (one per layer after the input)")  # fmt: skip
+                      "activation", " (one per layer after the input)")  # fmt: skip
     activations = [
         _choice(a, f"{path}.activations[{i}]", list(ACTIVATIONS), "activation")
         for i, a in enumerate(act_items)
@@ -418,8 +426,8 @@ def _parse_training(value: object, path: str) -> TrainingConfig:
 
 def _parse_inline_data(d: dict[str, object], path: str, n_in: int, n_out: int) -> Dataset:
     """The samples written in the file; widths must match the network's n[0] and n[L]."""
-    why_x = f" (the network has {n_in} inputs)"
-    why_y = f" (the network has {n_out} outputs)"
+    why_x = f" (the network has {_count(n_in, 'input')})"
+    why_y = f" (the network has {_count(n_out, 'output')})"
     x = _matrix(_required(d, "x", path), f"{path}.x", None, n_in, why_x)
     if len(x) == 0:
         raise SessionError(f"{path}.x: needs at least one sample")
@@ -431,13 +439,19 @@ def _parse_inline_data(d: dict[str, object], path: str, n_in: int, n_out: int) -
     targets = _strings(d.get("target_names", []), f"{path}.target_names")
     classes = _strings(d.get("class_names", []), f"{path}.class_names")
     if features and len(features) != n_in:
-        raise SessionError(f"{path}.feature_names: expected {n_in} names, got {len(features)}")
+        raise SessionError(
+            f"{path}.feature_names: expected {_count(n_in, 'name')}, got {len(features)}"
+        )
     if targets and len(targets) != n_out:
-        raise SessionError(f"{path}.target_names: expected {n_out} names, got {len(targets)}")
+        raise SessionError(
+            f"{path}.target_names: expected {_count(n_out, 'name')}, got {len(targets)}"
+        )
     # One name per one-hot column, or two for a single 0/1 output.
     if classes and len(classes) != (2 if n_out == 1 else n_out):
         wanted = 2 if n_out == 1 else n_out
-        raise SessionError(f"{path}.class_names: expected {wanted} names, got {len(classes)}")
+        raise SessionError(
+            f"{path}.class_names: expected {_count(wanted, 'name')}, got {len(classes)}"
+        )
     name = _string(d.get("name", ""), f"{path}.name")
     return Dataset(name, x, y, x_test, y_test, task, features, targets, classes)
 
@@ -481,6 +495,8 @@ def _parse_data(value: object, path: str, net: Network) -> tuple[Dataset, dict[s
         d = _object(value, path, _CSV_DATA_KEYS)
         csv = _json_object(d["csv"], f"{path}.csv")
         csv_path = _string(_required(csv, "path", f"{path}.csv"), f"{path}.csv.path")
+        if "kind" in csv:
+            raise SessionError(f"{path}.csv: 'kind' is not a CSV option")
         options = {k: v for k, v in csv.items() if k != "path"}
         source: dict[str, object] = {"kind": "csv", "path": csv_path, **options}
         return _parse_inline_data(d, path, n_in, n_out), source
@@ -519,7 +535,8 @@ def _parse_history(value: object, path: str) -> History:
     for key, column in zip(_HISTORY_KEYS[1:], columns, strict=True):
         if len(column) != len(epochs):
             raise SessionError(
-                f"{path}.{key}: expected {len(epochs)} values (one per epoch), got {len(column)}"
+                f"{path}.{key}: expected {_count(len(epochs), 'value')} (one per epoch), "
+                f"got {len(column)}"
             )
     return History(epochs, *columns)
 
@@ -565,7 +582,7 @@ def _parse_document(obj: object) -> Session:
     n_train = len(data.x_train)
     if sample >= n_train:
         raise SessionError(
-            f"sample: {sample} is out of range (the training data has {n_train} samples, "
+            f"sample: {sample} is out of range (the training data has {_count(n_train, 'sample')}, "
             f"numbered from 0)"
         )
     return Session(
@@ -757,9 +774,11 @@ def _one_line(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(", ", ": "), allow_nan=False)
 
 
-def _format(value: object, indent: int, column: int) -> str:
+def _format(value: object, indent: int, column: int, row: bool = False) -> str:
     """JSON text for ``value`` whose first character lands at ``column`` on a line indented
-    by ``indent`` spaces: short flat containers and every matrix row stay on one line."""
+    by ``indent`` spaces. Short flat containers stay on one line, and so does every ``row``
+    (a list inside a list: a matrix row or a sample) however long; a long list of numbers
+    outside a list (a bias vector, a history column) is wrapped."""
     pad, inner = " " * indent, " " * (indent + 2)
     if isinstance(value, dict):
         if not value:
@@ -780,7 +799,7 @@ def _format(value: object, indent: int, column: int) -> str:
                       for v in value)  # fmt: skip
         if flat_ok:
             flat = _one_line(value)
-            if column + len(flat) <= _LINE_WIDTH:
+            if column + len(flat) <= _LINE_WIDTH or (row and all(map(_is_scalar, value))):
                 return flat
         if all(map(_is_scalar, value)):
             # A long list of numbers: as many per line as fit.
@@ -792,7 +811,7 @@ def _format(value: object, indent: int, column: int) -> str:
                 line = f"{line}, {text}" if line else text
             lines.append(line)
             return "[\n" + "\n".join(inner + ln for ln in lines) + "\n" + pad + "]"
-        items = [inner + _format(v, indent + 2, len(inner)) for v in value]
+        items = [inner + _format(v, indent + 2, len(inner), row=True) for v in value]
         return "[\n" + ",\n".join(items) + "\n" + pad + "]"
     return _one_line(value)
 
