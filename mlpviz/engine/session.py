@@ -326,6 +326,8 @@ _INLINE_DATA_KEYS = (
     "name", "task", "x", "y", "x_test", "y_test", "feature_names", "target_names", "class_names",
 )  # fmt: skip
 _CSV_DATA_KEYS = ("csv", *_INLINE_DATA_KEYS)
+# The file and the keyword arguments of mlpviz.engine.csvdata.load_csv it was read with.
+_CSV_KEYS = ("path", "target_columns", "has_header", "task", "standardize", "test_ratio", "seed")
 _DATASET_KEYS = ("dataset", "n_samples", "noise", "test_ratio", "seed", "standardize")
 _OPTIMIZER_STATE_KEYS = ("t", "velocity", "m", "v")
 _HISTORY_KEYS = ("epoch", "train_loss", "test_loss", "train_accuracy", "test_accuracy")
@@ -493,10 +495,8 @@ def _parse_data(value: object, path: str, net: Network) -> tuple[Dataset, dict[s
         return _parse_named_dataset(_object(value, path, _DATASET_KEYS), path, n_in, n_out)
     if isinstance(value, dict) and "csv" in value:
         d = _object(value, path, _CSV_DATA_KEYS)
-        csv = _json_object(d["csv"], f"{path}.csv")
+        csv = _json_object(_object(d["csv"], f"{path}.csv", _CSV_KEYS), f"{path}.csv")
         csv_path = _string(_required(csv, "path", f"{path}.csv"), f"{path}.csv.path")
-        if "kind" in csv:
-            raise SessionError(f"{path}.csv: 'kind' is not a CSV option")
         options = {k: v for k, v in csv.items() if k != "path"}
         source: dict[str, object] = {"kind": "csv", "path": csv_path, **options}
         return _parse_inline_data(d, path, n_in, n_out), source
