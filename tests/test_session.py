@@ -9,6 +9,7 @@ import itertools
 import json
 import math
 import os
+import re
 import struct
 from pathlib import Path
 from typing import Any
@@ -202,6 +203,18 @@ def test_deeper_example_shapes() -> None:
     assert s.data.x_train.shape == (18, 3) and s.data.x_test.shape == (6, 3)
     # One-hot targets: every row sums to one.
     np.testing.assert_array_equal(s.data.y_train.sum(axis=1), np.ones(18))
+
+
+def test_the_format_document_examples_load() -> None:
+    doc = (Path(__file__).parent.parent / "docs" / "session-format.md").read_text("utf-8")
+    blocks = re.findall(r"```json\n(.*?)```", doc, re.S)
+    assert len(blocks) == 3
+    s = loads_session(blocks[0])
+    np.testing.assert_array_equal(s.network.weights[0], [[0.2, 0.4], [0.6, 0.8]])
+    for block in blocks[1:]:
+        base = json.loads(blocks[0])
+        base["data"] = json.loads("{" + block + "}")["data"]
+        assert parse_session(base).data_source["kind"] in ("dataset", "csv")
 
 
 # --- defaults -----------------------------------------------------------------------------
@@ -409,7 +422,7 @@ def test_named_dataset_errors() -> None:
     with pytest.raises(SessionError, match=r"data: unknown key 'x'"):
         parse_session(doc)
     doc["data"] = {"dataset": "xor", "n_samples": 1}
-    with pytest.raises(SessionError, match=r"^data: n_samples must be at least 2"):
+    with pytest.raises(SessionError, match=r"^data\.n_samples: must be ≥ 2, got 1$"):
         parse_session(doc)
 
 

@@ -464,7 +464,7 @@ def _parse_named_dataset(
     """A built-in dataset, regenerated from its name and seed."""
     name = _choice(_required(d, "dataset", path), f"{path}.dataset", DATASET_NAMES, "dataset")
     n_value = d.get("n_samples")
-    n_samples = None if n_value is None else _integer(n_value, f"{path}.n_samples", 1)
+    n_samples = None if n_value is None else _integer(n_value, f"{path}.n_samples", 2)
     if n_samples is not None and n_samples > MAX_GENERATED_SAMPLES:
         raise SessionError(
             f"{path}.n_samples: {n_samples} is more than the {MAX_GENERATED_SAMPLES} allowed"
