@@ -766,8 +766,9 @@ def session_to_dict(s: Session) -> dict[str, object]:
 _LINE_WIDTH = 100
 
 
-def _is_scalar(value: object) -> bool:
-    return not isinstance(value, list | dict)
+def _is_flat(values: list[object]) -> bool:
+    """No list or object among ``values``."""
+    return not any(isinstance(v, (list, dict)) for v in values)
 
 
 def _one_line(value: object) -> str:
@@ -783,9 +784,10 @@ def _format(value: object, indent: int, column: int, row: bool = False) -> str:
     if isinstance(value, dict):
         if not value:
             return "{}"
-        flat = _one_line(value)
-        if all(_is_scalar(v) for v in value.values()) and column + len(flat) <= _LINE_WIDTH:
-            return flat
+        if _is_flat(list(value.values())):
+            flat = _one_line(value)
+            if column + len(flat) <= _LINE_WIDTH:
+                return flat
         items = []
         for k, v in value.items():
             key = f"{inner}{_one_line(k)}: "
@@ -794,14 +796,10 @@ def _format(value: object, indent: int, column: int, row: bool = False) -> str:
     if isinstance(value, list):
         if not value:
             return "[]"
-        # Flat: numbers, or a matrix of numbers (lists of scalars), never deeper.
-        flat_ok = all(_is_scalar(v) or (isinstance(v, list) and all(map(_is_scalar, v)))
-                      for v in value)  # fmt: skip
-        if flat_ok:
+        if _is_flat(value):
             flat = _one_line(value)
-            if column + len(flat) <= _LINE_WIDTH or (row and all(map(_is_scalar, value))):
+            if row or column + len(flat) <= _LINE_WIDTH:
                 return flat
-        if all(map(_is_scalar, value)):
             # A long list of numbers: as many per line as fit.
             lines, line = [], ""
             for text in (_one_line(v) for v in value):
@@ -811,6 +809,14 @@ def _format(value: object, indent: int, column: int, row: bool = False) -> str:
                 line = f"{line}, {text}" if line else text
             lines.append(line)
             return "[\n" + "\n".join(inner + ln for ln in lines) + "\n" + pad + "]"
+        # A small matrix fits on one line; each entry needs at least "[x], " (5 characters),
+        # which rules out long lists before any of them is written.
+        if column + 5 * len(value) <= _LINE_WIDTH and all(
+            isinstance(v, list) and _is_flat(v) for v in value
+        ):
+            flat = _one_line(value)
+            if column + len(flat) <= _LINE_WIDTH:
+                return flat
         items = [inner + _format(v, indent + 2, len(inner), row=True) for v in value]
         return "[\n" + ",\n".join(items) + "\n" + pad + "]"
     return _one_line(value)
