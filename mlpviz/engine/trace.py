@@ -1312,6 +1312,20 @@ def worked_example(
     return [s for phase in phases(step.result.before.depth) for s in worker.sections(phase)]
 
 
+def parameter_name(
+    layer_sizes: Sequence[int], kind: Literal["weights", "biases"], layer: int, index: Sequence[int]
+) -> str:
+    """The page's name of ``weights[layer][j, i]`` or ``biases[layer][j]`` in text, e.g. w₁₂,
+    v₂₁, bʸ₁ or w⁽³⁾₁₂ (the same names as the worked example)."""
+    names = _Names(layer_sizes)
+    if kind == "weights":
+        j, i = index
+        symbol = names.weight(layer + 1, int(i), int(j))
+    else:
+        symbol = names.bias(layer + 1, int(index[0]))
+    return _TextMath(6).symbol(symbol)
+
+
 # --- numbers -------------------------------------------------------------------------------
 def _number_parts(value: float, precision: int) -> tuple[bool, str, int | None]:
     """(negative, digits, power of ten or None) of ``value`` written by the app's one rule
@@ -1878,6 +1892,7 @@ __all__ = [
     "Sqrt",
     "Symbol",
     "Word",
+    "parameter_name",
     "phase_sections",
     "render_html",
     "render_latex",
