@@ -221,11 +221,11 @@ def test_course_markdown_and_latex_carry_the_numbers() -> None:
 
 
 @pytest.mark.skipif(shutil.which("pdflatex") is None, reason="pdflatex is not installed")
-@pytest.mark.parametrize("which", ["course", "deep"])
+@pytest.mark.parametrize("which", ["course", "deep", "clipped"])
 def test_latex_compiles(tmp_path: object, which: str) -> None:
     if which == "course":
         step, config = course_step("adam")
-    else:
+    elif which == "deep":
         step, config = random_step(
             [3, 5, 4, 2],
             ["tanh", "relu", "softmax"],
@@ -234,6 +234,9 @@ def test_latex_compiles(tmp_path: object, which: str) -> None:
             Regularization(0.01, 0.001),
             steps=1,
         )
+    else:  # cross-entropy on a linear output: ŷ is clipped, and a note says so
+        step, config = random_step([2, 3, 2], ["linear", "linear"], "cross_entropy", steps=1)
+        assert "clips them" in render_text(worked_example(step, config))
     path = tmp_path / "trace.tex"  # type: ignore[operator]
     path.write_text(render_latex(worked_example(step, config), standalone=True), encoding="utf-8")
     run = subprocess.run(

@@ -665,7 +665,7 @@ class _WorkedStep:
         nm, loss, k_out = self.names, self.config.loss, len(self.y)
         single = k_out == 1
 
-        def term(yk: Item, pk: Item, numeric: bool) -> Expr:
+        def term(yk: Item, pk: Item) -> Expr:
             one_minus_p: Expr = (Num(1), MINUS, pk)
             if loss in ("mse", "half_sse"):
                 return (Power((yk, MINUS, pk), "2"),)
@@ -683,8 +683,8 @@ class _WorkedStep:
         def expanded(numeric: bool) -> Expr:
             def one(k: int) -> Expr:
                 if numeric:
-                    return term(Num(self.y[k]), Num(self._in_log(y_hat[k])), True)
-                return term(nm.target(k), y_hat_sym(k), False)
+                    return term(Num(self.y[k]), Num(self._in_log(y_hat[k])))
+                return term(nm.target(k), y_hat_sym(k))
 
             return one(0) if single else _paren(self._terms(k_out, one))
 
@@ -696,10 +696,8 @@ class _WorkedStep:
         }[loss]
         sides: list[Expr] = []
         if not single:
-            sides.append((*scale, Symbol("Σ", "k"), *term(nm.target("k"), y_hat_sym("k"), False)))
+            sides.append((*scale, Symbol("Σ", "k"), *term(nm.target("k"), y_hat_sym("k"))))
         sides += [(*scale, *expanded(False)), (*scale, *expanded(True)), (Num(value),)]
-        if loss == "cross_entropy" and single:
-            sides[0] = (NEG, *expanded(False))
         return [*self._clip_note(y_hat), Equation((lhs,), tuple(sides))]
 
     def _in_log(self, p: float) -> float:
@@ -713,13 +711,19 @@ class _WorkedStep:
     def _clip_note(self, y_hat: Array) -> list[Block]:
         if all(self._in_log(p) == p for p in y_hat):
             return []
-        high = "1" if self.config.loss == "cross_entropy" else "1 − ε"
+        eps = Symbol("ε")
+        high: Expr = (Num(1),) if self.config.loss == "cross_entropy" else (Num(1), MINUS, eps)
+        interval = (Op("["), eps, Op(","), *high, Op("]"))
         return [
             Paragraph(
                 (
-                    f"Some outputs lie outside [ε, {high}] (ε = ",
+                    "Some outputs lie outside ",
+                    *interval,
+                    " with ",
+                    eps,
+                    EQUALS,
                     Num(EPS),
-                    "): the loss clips them there, and so do the numbers below.",
+                    ": the loss clips them into it, and so do the numbers below.",
                 )
             )
         ]
@@ -1729,7 +1733,15 @@ _LATEX_ESCAPES = {
 
 
 def _latex_prose(text: str) -> str:
-    return "".join(_LATEX_ESCAPES.get(c, c) for c in text)
+    """Prose for LaTeX: special characters escaped, any maths character set as maths."""
+
+    def one(c: str) -> str:
+        if c in _LATEX_ESCAPES:
+            return _LATEX_ESCAPES[c]
+        tex = _LATEX_CHARS.get(c) or _LATEX_OPS.get(c)
+        return f"${tex}$" if tex else c
+
+    return "".join(one(c) for c in text)
 
 
 def _latex_blocks(sections: Sequence[Section], r: _LatexMath, heading: str) -> list[str]:
