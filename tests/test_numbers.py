@@ -17,7 +17,12 @@ from mlpviz.engine.numbers import format_number
         (2.0, 4, "2"),
         (-0.0, 4, "0"),
         (-0.00004, 4, "−4e−05"),  # would round to 0 at 4 decimals: never show a nonzero as 0
-        (0.00006, 4, "0.0001"),
+        (0.00006, 4, "6e−05"),
+        (0.0123, 4, "0.0123"),  # three significant digits still show in fixed point
+        (0.00345, 4, "3.45e−03"),
+        (7.05e-7, 6, "7.05e−07"),
+        (2.5e12, 4, "2.5e+12"),
+        (999999.5, 2, "999999.5"),
         (3.2e-7, 4, "3.2e−07"),
         (-1.23456e-9, 3, "−1.23e−09"),
         (float("nan"), 4, "nan"),
