@@ -106,7 +106,7 @@ class Network:
 
     def params(self) -> list[Array]:
         """Every parameter array, in the order W0, b0, W1, b1, ... (views, not copies)."""
-        return [p for pair in zip(self.weights, self.biases, strict=True) for p in pair]
+        return interleave(self.weights, self.biases)
 
     def with_params(self, weights: Sequence[Array], biases: Sequence[Array]) -> Network:
         """A new network of the same shape and activations holding the given parameters."""
@@ -121,6 +121,11 @@ class Network:
                 np.array_equal(p, q) for p, q in zip(self.params(), other.params(), strict=True)
             )
         )
+
+
+def interleave(weights: Sequence[Array], biases: Sequence[Array]) -> list[Array]:
+    """W0, b0, W1, b1, ...: the order of :meth:`Network.params` and of optimizer state."""
+    return [p for pair in zip(weights, biases, strict=True) for p in pair]
 
 
 def initialise(
@@ -169,4 +174,4 @@ def course_example() -> Network:
     )
 
 
-__all__ = ["ACTIVATIONS", "INIT_SCHEMES", "Network", "course_example", "initialise"]
+__all__ = ["ACTIVATIONS", "INIT_SCHEMES", "Network", "course_example", "initialise", "interleave"]

@@ -37,7 +37,7 @@ from mlpviz.engine.activations import ACTIVATIONS
 from mlpviz.engine.backprop import Regularization
 from mlpviz.engine.datasets import DATASET_NAMES, TASKS, Dataset, make_dataset
 from mlpviz.engine.losses import LOSSES
-from mlpviz.engine.network import INIT_SCHEMES, Network, initialise
+from mlpviz.engine.network import INIT_SCHEMES, Network, initialise, interleave
 from mlpviz.engine.optimizers import OPTIMIZERS, OptimizerConfig, OptimizerState
 from mlpviz.engine.resources import resource
 from mlpviz.engine.trainer import History, TrainingConfig
@@ -514,7 +514,7 @@ def _parse_optimizer_state(value: object, path: str, net: Network) -> OptimizerS
             return []
         part = _object(d[key], f"{path}.{key}", _PARAMETER_KEYS)
         weights, biases = _parse_parameters(part, f"{path}.{key}", net.layer_sizes)
-        return [p for pair in zip(weights, biases, strict=True) for p in pair]
+        return interleave(weights, biases)
 
     m, v = arrays("m"), arrays("v")
     if bool(m) != bool(v):

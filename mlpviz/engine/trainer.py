@@ -23,7 +23,7 @@ from mlpviz.engine.backprop import (
 )
 from mlpviz.engine.datasets import Dataset
 from mlpviz.engine.losses import get_loss
-from mlpviz.engine.network import Network
+from mlpviz.engine.network import Network, interleave
 from mlpviz.engine.optimizers import Optimizer, OptimizerConfig
 from mlpviz.engine.types import Array
 
@@ -77,8 +77,7 @@ def train_step(
     """
     fp = forward(net, x)
     bp = backward(net, fp, y, loss, reg)
-    grads = [g for pair in zip(bp.grad_weights, bp.grad_biases, strict=True) for g in pair]
-    new = optimizer.update(net.params(), grads)
+    new = optimizer.update(net.params(), interleave(bp.grad_weights, bp.grad_biases))
     return StepResult(net, fp, bp, net.with_params(new[0::2], new[1::2]))
 
 
