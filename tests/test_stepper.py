@@ -127,3 +127,17 @@ def test_samples_cycle_through_the_data() -> None:
     assert order == [1, 2, 0, 1, 2]
     with pytest.raises(ValueError, match="out of range"):
         s.restart(sample=3)
+
+
+def test_reset_returns_to_an_initial_network_given_apart() -> None:
+    # A session saved after training: the step starts from the trained weights, and
+    # reset goes back to the weights training started from.
+    trained = course_example()
+    trained.weights[1][0, 0] = 0.9
+    s = Stepper(trained, X, Y, CONFIG, initial_network=course_example())
+    assert s.network.weights[1][0, 0] == 0.9
+    s.next_sample()
+    s.reset()
+    assert s.at_start and s.network.equals(course_example())
+    s.go_to(PhaseKind.LOSS)
+    assert s.record.result.backward.loss == pytest.approx(0.524926, abs=1e-6)

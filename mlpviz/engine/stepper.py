@@ -86,19 +86,25 @@ class Stepper:
         config: TrainingConfig,
         optimizer: Optimizer | None = None,
         sample: int = 0,
+        initial_network: Network | None = None,
     ) -> None:
+        """Start at ``sample``'s Input phase with ``net`` and ``optimizer`` (fresh if None).
+
+        ``initial_network`` is where :meth:`reset` returns to, when the session was saved
+        after training had moved the weights on from it; by default ``net`` itself.
+        """
         if len(x) == 0 or len(x) != len(y):
             raise ValueError(
                 "the stepper needs at least one sample, with as many targets as inputs"
             )
         self.x, self.y, self.config = x, y, config
-        self.initial_network = net.copy()
-        self.initial_optimizer = (optimizer or Optimizer(config.optimizer)).copy()
+        self.initial_network = (initial_network or net).copy()
         self.phases = phases(net.depth)
         self._records: list[SampleStep] = []
         self._position = 0  # index of the current record
         self._phase_index = 0
-        self._records.append(self._compute(sample, net, self.initial_optimizer))
+        start = (optimizer or Optimizer(config.optimizer)).copy()
+        self._records.append(self._compute(sample, net, start))
 
     # --- what is shown -------------------------------------------------------------
     @property
@@ -183,7 +189,16 @@ class Stepper:
         return self.phase
 
     def reset(self) -> Phase:
-        """Back to the first phase of the first sample, with the initial parameters."""
+        """Back to the first phase of the first sample, with the initial parameters.
+
+        Stepping history is kept when it starts from the initial network; otherwise (a
+        session saved after training) the step starts afresh from the initial network
+        with a fresh optimizer.
+        """
+        first = self._records[0]
+        if not first.result.before.equals(self.initial_network):
+            fresh = Optimizer(self.config.optimizer)
+            self._records = [self._compute(first.sample, self.initial_network, fresh)]
         self._position = 0
         self._phase_index = 0
         return self.phase
@@ -219,9 +234,8 @@ class Stepper:
         optimizer = current.optimizer_before
         if config is not None:
             optimizer = Optimizer(config.optimizer, optimizer.copy().state)
-        if self._position == 0:
+        if self._position == 0 and self._records[0].result.before.equals(self.initial_network):
             self.initial_network = base.copy()
-            self.initial_optimizer = optimizer.copy()
         del self._records[self._position :]
         self._records.append(self._compute(chosen, base, optimizer))
         self._phase_index = 0

@@ -7,6 +7,7 @@ history, not an edit: it never goes on the undo stack.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
@@ -17,7 +18,7 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 from mlpviz.engine.activations import get_activation
 from mlpviz.engine.gradcheck import numeric_gradient
 from mlpviz.engine.network import Network
-from mlpviz.engine.optimizers import OptimizerConfig
+from mlpviz.engine.optimizers import Optimizer, OptimizerConfig
 from mlpviz.engine.session import Session
 from mlpviz.engine.stepper import Phase, PhaseKind, SampleStep, Stepper
 from mlpviz.engine.trainer import TrainingConfig
@@ -129,13 +130,36 @@ class SessionModel(QObject):
 
     @staticmethod
     def _make_stepper(session: Session) -> Stepper:
-        start = session.initial_network or session.network
+        optimizer = Optimizer(session.training.optimizer, copy.deepcopy(session.optimizer_state))
         return Stepper(
-            start,
+            session.network,
             session.data.x_train,
             session.data.y_train,
             session.training,
+            optimizer=optimizer if session.optimizer_state is not None else None,
             sample=min(session.sample, len(session.data.x_train) - 1),
+            initial_network=session.initial_network,
+        )
+
+    def to_session(self) -> Session:
+        """The open session as it stands now, ready to save: the parameters in force, the
+        initial network, the optimizer state, the sample being stepped, and the samples
+        as edited (edited samples are written inline)."""
+        s, st = self.session, self.stepper
+        data, source = s.data, s.data_source
+        if not (np.array_equal(st.x, data.x_train) and np.array_equal(st.y, data.y_train)):
+            data = replace(data, x_train=st.x.copy(), y_train=st.y.copy())
+            source = {"kind": "inline"}
+        return replace(
+            s,
+            network=self.network.copy(),
+            initial_network=st.initial_network.copy(),
+            training=self.config,
+            data=data,
+            data_source=dict(source),
+            sample=st.sample,
+            optimizer_state=copy.deepcopy(st.optimizer.state),
+            view=dict(s.view),
         )
 
     # --- stepping (history, not edits) -------------------------------------------------

@@ -86,3 +86,21 @@ def test_a_broken_file_opens_the_course_example_with_a_message(tmp_path: object)
     assert session.network.equals(course_example())
     _, error = open_session(str(Path(str(tmp_path)) / "nope.json"))
     assert error is not None and "nope.json" in error
+
+
+def test_to_session_round_trips_through_a_file(window: MainWindow, tmp_path: object) -> None:
+    from pathlib import Path
+
+    from mlpviz.engine.session import load_session, save_session
+
+    model = window.model
+    model.next_sample()
+    model.set_target(0, 0, 1.0)  # an edited sample
+    path = Path(str(tmp_path)) / "s.json"
+    save_session(path, model.to_session())
+    again = SessionModel(load_session(path))
+    assert again.network.equals(model.network)
+    assert again.stepper.initial_network.equals(course_example())
+    assert again.y[0, 0] == 1.0
+    again.reset()
+    assert again.network.equals(course_example())
