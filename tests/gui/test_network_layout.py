@@ -1,0 +1,165 @@
+"""The diagram's geometry, names and number format, without Qt."""
+
+from __future__ import annotations
+
+import itertools
+import math
+
+import numpy as np
+import pytest
+
+from mlpviz.gui.network_layout import (
+    RectSet,
+    bias_name,
+    diagram_layout,
+    edge_number,
+    edge_of,
+    format_number,
+    node_name,
+    parse_number,
+    place_labels,
+    rects_intersect,
+    segment_distances,
+    subscript,
+    weight_name,
+)
+
+
+@pytest.mark.parametrize(
+    ("value", "precision", "text"),
+    [
+        (0.52, 4, "0.52"),
+        (0.6271477663131956, 4, "0.6271"),
+        (0.96698, 4, "0.967"),
+        (-0.0113617, 4, "−0.0114"),
+        (0.0, 4, "0"),
+        (-0.00004, 4, "−4e−5"),
+        (1.23456e-5, 4, "1.235e−5"),  # too small for 4 decimals: 4 significant digits
+        (0.000999, 4, "9.99e−4"),
+        (0.001, 4, "0.001"),
+        (12.5, 4, "12.5"),
+        (3.0, 4, "3"),
+        (-0.00001, 2, "−1e−5"),
+        (2.5e8, 4, "2.5e8"),
+        (math.inf, 4, "∞"),
+        (math.nan, 4, "NaN"),
+        (0.020288, 6, "0.020288"),
+        (0.0265503, 6, "0.02655"),
+    ],
+)
+def test_format_number(value: float, precision: int, text: str) -> None:
+    assert format_number(value, precision) == text
+
+
+def test_format_keeps_two_significant_digits_and_reads_back() -> None:
+    # Fixed decimals would round small values to 0 (or "−0"): below 10^(1−p) the format
+    # turns scientific, so every value keeps at least two significant digits.
+    for value in np.concatenate([np.logspace(-12, 6, 400), -np.logspace(-12, 6, 400)]):
+        text = format_number(value, 4)
+        assert text not in ("0", "−0")
+        assert parse_number(text) == pytest.approx(value, rel=0.05)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"), [("0.25", 0.25), (" −1,5 ", -1.5), ("1e-3", 0.001), ("-2", -2.0)]
+)
+def test_parse_number(text: str, value: float) -> None:
+    assert parse_number(text) == value
+
+
+@pytest.mark.parametrize("text", ["", "abc", "nan", "inf", "1..2", "0.2.3"])
+def test_parse_number_refuses(text: str) -> None:
+    with pytest.raises(ValueError):
+        parse_number(text)
+
+
+def test_names_follow_the_course_page() -> None:
+    sizes = [2, 2, 1]
+    assert [node_name(sizes, 0, k) for k in range(2)] == ["x₁", "x₂"]
+    assert [node_name(sizes, 1, k) for k in range(2)] == ["h₁", "h₂"]
+    assert node_name(sizes, 2, 0) == "ŷ"
+    # weights[0][j, i] runs from x_i to h_j: the page's w_ij.
+    assert weight_name(2, 0, 1, 0) == "w₁₂"
+    assert weight_name(2, 1, 0, 1) == "v₂₁"
+    assert bias_name(2, 0, 1) == "bʰ₂"
+    assert bias_name(2, 1, 0) == "bʸ₁"
+
+
+def test_names_of_deeper_networks() -> None:
+    sizes = [3, 5, 4, 2]
+    assert node_name(sizes, 2, 3) == "a⁽²⁾₄"
+    assert node_name(sizes, 3, 1) == "ŷ₂"
+    assert weight_name(3, 1, 3, 0) == "w⁽²⁾₁₄"
+    assert bias_name(3, 2, 1) == "b⁽³⁾₂"
+    assert subscript(1, 12) == "₁,₁₂"
+
+
+def test_layout_centres_every_column_and_puts_bias_last() -> None:
+    layout = diagram_layout([3, 5, 4, 2])
+    for l, n in enumerate(layout.layer_sizes):
+        ys = list(layout.node_y[l]) + ([layout.bias_y[l]] if l < layout.depth else [])
+        assert len(ys) == n + (l < layout.depth)
+        assert sum(ys) == pytest.approx(0.0)
+        assert ys == sorted(ys)
+        assert np.all(np.diff(ys) == pytest.approx(1.0))
+        assert np.all(layout.node_x[l] == layout.column(l))
+    assert len(layout.bias_y) == layout.depth
+
+
+def test_segments_run_from_source_to_target() -> None:
+    layout = diagram_layout([3, 5, 4, 2])
+    x0, y0, x1, y1 = layout.segments(1)
+    assert len(x0) == layout.edge_count(1) == (5 + 1) * 4
+    number = edge_number((5, 4), "weight", 2, 3)  # weights[1][2, 3]: neuron 3 → neuron 2
+    assert (x0[number], y0[number]) == (layout.column(1), layout.node_y[1][3])
+    assert (x1[number], y1[number]) == (layout.column(2), layout.node_y[2][2])
+    bias = edge_number((5, 4), "bias", 1)
+    assert y0[bias] == layout.bias_y[1] and y1[bias] == layout.node_y[2][1]
+    for e in range(len(x0)):
+        kind, j, i = edge_of((5, 4), e)
+        assert edge_number((5, 4), kind, j, i) == e
+
+
+def test_segment_distances_match_brute_force() -> None:
+    rng = np.random.default_rng(3)
+    x0, y0, x1, y1 = rng.uniform(-2, 2, (4, 50))
+    px, py = 0.3, -0.4
+    got = segment_distances(px, py, x0, y0, x1, y1)
+    for k in range(50):
+        ts = np.linspace(0.0, 1.0, 20001)
+        xs, ys = x0[k] + ts * (x1[k] - x0[k]), y0[k] + ts * (y1[k] - y0[k])
+        brute = np.min(np.hypot(xs - px, ys - py))
+        assert got[k] == pytest.approx(brute, abs=1e-3)
+
+
+def test_placed_labels_never_overlap_and_avoid_crossings() -> None:
+    layout = diagram_layout([3, 5, 4, 2])
+    taken = RectSet()
+    r = layout.radius
+    for l in range(layout.depth + 1):
+        for y in layout.node_y[l]:
+            taken.add(layout.column(l), float(y), r, r)
+    discs = len(taken)
+    x0, y0, x1, y1 = layout.segments(1)
+    hw, hh = 0.35, 0.12
+    spots = place_labels(x0, y0, x1, y1, np.full(len(x0), hw), np.full(len(x0), hh), taken)
+    placed = [k for k in range(len(x0)) if not np.isnan(spots[k, 0])]
+    assert 0 < len(placed) < len(x0)  # a dense gap: some fit, some are hidden
+    rects = [(spots[k, 0] - hw, spots[k, 1] - hh, 2 * hw, 2 * hh) for k in placed]
+    for a, b in itertools.combinations(rects, 2):
+        assert not rects_intersect(a, b)
+    for k, rect in zip(placed, rects, strict=True):
+        cx, cy = spots[k]
+        t = (cx - x0[k]) / (x1[k] - x0[k])
+        assert abs(y0[k] + t * (y1[k] - y0[k]) - cy) < hh  # its own edge runs through it
+        others = [m for m in range(len(x0)) if m != k]
+        other_y = y0[others] + t * (y1[others] - y0[others])
+        assert np.all(np.abs(other_y - cy) >= hh)  # and no other edge through its centre
+        for d in taken.rects[:discs]:
+            assert not rects_intersect(rect, (d[0] - d[2], d[1] - d[3], 2 * d[2], 2 * d[3]))
+
+
+def test_rects_intersect() -> None:
+    assert rects_intersect((0, 0, 2, 2), (1, 1, 2, 2))
+    assert not rects_intersect((0, 0, 1, 1), (1, 0, 1, 1))  # touching edges only
+    assert not rects_intersect((0, 0, 1, 1), (0, 2, 1, 1))

@@ -1,0 +1,443 @@
+"""The network diagram on the course example and on small and large networks.
+
+Expected numbers are the hand-worked values of the course example (common.md), typed in,
+never read back from the code.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import time
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from mlpviz.engine.datasets import Dataset
+from mlpviz.engine.network import initialise
+from mlpviz.engine.session import Session, default_session
+from mlpviz.engine.stepper import Phase, PhaseKind
+from mlpviz.gui.network_layout import rects_intersect
+from mlpviz.gui.network_view import RELAYOUT_DELAY_MS, NetworkView
+from mlpviz.gui.session_model import Selection, SessionModel
+
+INPUT = Phase(PhaseKind.INPUT)
+FORWARD_1, FORWARD_2 = Phase(PhaseKind.FORWARD, 1), Phase(PhaseKind.FORWARD, 2)
+LOSS = Phase(PhaseKind.LOSS)
+BACKWARD_2, BACKWARD_1 = Phase(PhaseKind.BACKWARD, 2), Phase(PhaseKind.BACKWARD, 1)
+UPDATE = Phase(PhaseKind.UPDATE)
+
+
+def shown(qtbot: QtBot, model: SessionModel, width: int = 1200, height: int = 800) -> NetworkView:
+    view = NetworkView(model)
+    qtbot.addWidget(view)
+    view.resize(width, height)
+    view.show()
+    qtbot.waitExposed(view)
+    view.fit()
+    return view
+
+
+def model_of(sizes: list[int], seed: int = 1) -> SessionModel:
+    """A sigmoid network of the given sizes with mixed-sign weights and one sample."""
+    net = initialise(sizes, ["sigmoid"] * (len(sizes) - 1), scheme="uniform", seed=seed)
+    rng = np.random.default_rng(seed)
+    data = Dataset(
+        "one sample",
+        rng.uniform(0, 1, (1, sizes[0])),
+        rng.uniform(0, 1, (1, sizes[-1])),
+        np.empty((0, sizes[0])),
+        np.empty((0, sizes[-1])),
+    )
+    return SessionModel(Session(network=net, training=default_session().training, data=data))
+
+
+def number_after(text: str, prefix: str) -> float:
+    """The full-precision number after ``prefix`` in a tooltip."""
+    match = re.search(re.escape(prefix) + r"\s*([−\-0-9.e]+)", text)
+    assert match, f"{prefix!r} not in {text!r}"
+    return float(match.group(1).replace("−", "-"))
+
+
+# --- the course example, phase by phase ----------------------------------------------------------
+
+
+def test_course_numbers_at_every_phase(qtbot: QtBot, course_model: SessionModel) -> None:
+    view = shown(qtbot, course_model)
+    m = course_model
+    assert m.phase == INPUT
+    assert view.node_text(0, 0) == "x₁\n0.5"
+    assert view.node_text(0, 1) == "x₂\n0.8"
+    assert view.node_text(1, 0) == "h₁"  # nothing computed yet
+    assert view.node_text(2, 0) == "ŷ"
+    # weights[0] = [[0.2, 0.4], [0.6, 0.8]]: row j holds w_1j, w_2j (page: z₁ = w₁₁x₁ + w₂₁x₂ + b₁)
+    assert view.edge_label_text(0, 0, 0) == "w₁₁ = 0.2"
+    assert view.edge_label_text(0, 0, 1) == "w₂₁ = 0.4"
+    assert view.edge_label_text(0, 1, 0) == "w₁₂ = 0.6"
+    assert view.edge_label_text(0, 1, 1) == "w₂₂ = 0.8"
+    assert view.bias_label_text(0, 0) == "bʰ₁ = 0.1"
+    assert view.bias_label_text(0, 1) == "bʰ₂ = 0.2"
+    assert view.edge_label_text(1, 0, 0) == "v₁₁ = 0.3"
+    assert view.edge_label_text(1, 0, 1) == "v₂₁ = 0.5"
+    assert view.bias_label_text(1, 0) == "bʸ₁ = 0.4"
+    assert view.loss_text() is None
+
+    m.step()  # Forward 1
+    assert view.node_text(1, 0) == "h₁\nz = 0.52\nh = 0.6271"
+    assert view.node_text(1, 1) == "h₂\nz = 1.14\nh = 0.7577"
+    assert view.node_text(2, 0) == "ŷ"
+    view.set_precision(5)
+    assert view.node_text(1, 0) == "h₁\nz = 0.52\nh = 0.62715"
+    assert view.node_text(1, 1) == "h₂\nz = 1.14\nh = 0.75768"
+
+    m.step()  # Forward 2
+    assert view.node_text(2, 0) == "ŷ\nu = 0.96698\nŷ = 0.72452"
+    assert view.node_text(1, 0) == "h₁\nz = 0.52\nh = 0.62715"  # computed layers keep values
+    view.set_precision(4)
+
+    m.step()  # Loss
+    assert view.node_text(2, 0) == "ŷ\nu = 0.967\nŷ = 0.7245\ny = 0"
+    assert view.loss_text() == "L = 0.5249"
+
+    view.set_precision(6)
+    m.step()  # Backward 2: δ_y and ∂L/∂V, ∂L/∂b^y
+    assert view.node_text(2, 0).endswith("\nδ = 0.289216")
+    assert "δ" not in view.node_text(1, 0)
+    assert view.edge_label_text(1, 0, 0) == "∂L/∂v₁₁ = 0.181381"
+    assert view.edge_label_text(1, 0, 1) == "∂L/∂v₂₁ = 0.219133"
+    assert view.bias_label_text(1, 0) == "∂L/∂bʸ₁ = 0.289216"
+    assert view.edge_label_text(0, 0, 0) == "w₁₁ = 0.2"  # not reached yet
+
+    m.step()  # Backward 1: δ_h and ∂L/∂W
+    assert view.node_text(1, 0).endswith("\nδ = 0.020288")
+    assert view.node_text(1, 1).endswith("\nδ = 0.02655")
+    assert view.node_text(2, 0).endswith("\nδ = 0.289216")  # done layers keep their δ
+    assert view.edge_label_text(0, 0, 0) == "∂L/∂w₁₁ = 0.010144"
+    assert view.edge_label_text(0, 0, 1) == "∂L/∂w₂₁ = 0.016231"
+    assert view.edge_label_text(0, 1, 0) == "∂L/∂w₁₂ = 0.013275"
+    assert view.edge_label_text(0, 1, 1) == "∂L/∂w₂₂ = 0.02124"
+    assert view.bias_label_text(0, 0) == "∂L/∂bʰ₁ = 0.020288"
+    assert view.bias_label_text(0, 1) == "∂L/∂bʰ₂ = 0.02655"
+    assert view.edge_label_text(1, 0, 0) == "∂L/∂v₁₁ = 0.181381"
+
+    view.set_precision(4)
+    m.step()  # Update: p ← p − η·∂L/∂p with η = 0.7
+    # 0.7·0.010144 = 0.0071008; 0.2 − 0.0071008 = 0.1928992
+    assert view.edge_label_text(0, 0, 0) == "0.2 − 0.0071 = 0.1929"
+    # 0.7·0.016231 = 0.0113617; 0.4 − 0.0113617 = 0.3886383
+    assert view.edge_label_text(0, 0, 1) == "0.4 − 0.0114 = 0.3886"
+    # 0.7·0.181381 = 0.1269667; 0.3 − 0.1269667 = 0.1730333
+    assert view.edge_label_text(1, 0, 0) == "0.3 − 0.127 = 0.173"
+    # 0.7·0.289216 = 0.2024512; 0.4 − 0.2024512 = 0.1975488
+    assert view.bias_label_text(1, 0) == "0.4 − 0.2025 = 0.1975"
+    assert view.loss_text() == "L = 0.5249\nafter the update: 0.4066"
+
+
+def test_highlighted_layer_follows_the_phase(qtbot: QtBot, course_model: SessionModel) -> None:
+    view = shown(qtbot, course_model)
+    seen = []
+    for _ in range(7):
+        seen.append((course_model.phase, view.highlighted_layer()))
+        course_model.step()
+    assert seen == [
+        (INPUT, 0),
+        (FORWARD_1, 1),
+        (FORWARD_2, 2),
+        (LOSS, 2),
+        (BACKWARD_2, 2),
+        (BACKWARD_1, 1),
+        (UPDATE, None),
+    ]
+
+
+def test_stepping_back_to_the_start_restores_every_label(
+    qtbot: QtBot, course_model: SessionModel
+) -> None:
+    view = shown(qtbot, course_model)
+    scene_items = len(view.canvas.scene().items())
+
+    def everything() -> list[str | None]:
+        nodes = [(0, 0), (0, 1), (1, 0), (1, 1), (2, 0)]
+        texts: list[str | None] = [view.node_text(l, k) for l, k in nodes]
+        texts += [view.edge_label_text(0, j, i) for j in range(2) for i in range(2)]
+        texts += [view.bias_label_text(0, 0), view.bias_label_text(0, 1), view.loss_text()]
+        return texts
+
+    start = everything()
+    for _ in range(6):
+        course_model.step()
+    assert everything() != start
+    # Stepping updates the texts of the same items: nothing is created or destroyed.
+    assert len(view.canvas.scene().items()) == scene_items
+    for _ in range(6):
+        course_model.back()
+    assert course_model.phase == INPUT
+    assert everything() == start
+
+
+# --- labels never overlap, and hide when there is no room --------------------------------------
+
+
+def assert_no_overlap(view: NetworkView) -> None:
+    rects = view.label_rects()
+    assert rects
+    for a, b in itertools.combinations(rects, 2):
+        assert not rects_intersect(a, b), (a, b)
+    layout = view.diagram_layout
+    r = layout.radius
+    discs = [
+        (float(x) - r, float(y) - r, 2 * r, 2 * r)
+        for l in range(layout.depth + 1)
+        for x, y in zip(layout.node_x[l], layout.node_y[l], strict=True)
+    ] + [(layout.column(l) - r, layout.bias_y[l] - r, 2 * r, 2 * r) for l in range(layout.depth)]
+    for rect in view.label_rects("edge") + view.label_rects("loss"):
+        assert not any(rects_intersect(rect, disc) for disc in discs), rect
+    for rect in view.label_rects("node"):  # a node's label may cover its own disc only
+        assert sum(rects_intersect(rect, disc) for disc in discs) <= 1
+
+
+def test_labels_never_overlap_on_the_course_example(
+    qtbot: QtBot, course_model: SessionModel
+) -> None:
+    view = shown(qtbot, course_model)
+    for gradcheck in (False, True):
+        course_model.set_gradcheck(gradcheck)
+        course_model.reset()
+        for _ in range(7):
+            assert_no_overlap(view)
+            # All nine weight and bias labels fit a 1200×800 window at every phase.
+            assert view.visible_edge_labels() == 9
+            course_model.step()
+
+
+def test_labels_never_overlap_on_3_5_4_2_even_zoomed_out(qtbot: QtBot) -> None:
+    model = model_of([3, 5, 4, 2])
+    model.set_gradcheck(True)
+    view = shown(qtbot, model)
+    for phase in model.phases:
+        model.go_to(phase)
+        assert_no_overlap(view)
+    full = view.visible_edge_labels()
+    assert 0 < full < 54  # 54 edges: some labels have no room and hide
+    view.view_box.scaleBy((2.5, 2.5))  # zoom out: labels keep their size on screen
+    qtbot.wait(RELAYOUT_DELAY_MS * 3)
+    assert view.visible_edge_labels() < full
+    assert_no_overlap(view)
+    view.view_box.scaleBy((0.1, 0.1))  # zoom far in: more room, more labels
+    qtbot.wait(RELAYOUT_DELAY_MS * 3)
+    assert view.visible_edge_labels() > full
+
+
+def test_labels_hidden_on_64_32_10(qtbot: QtBot) -> None:
+    model = model_of([64, 32, 10])
+    view = shown(qtbot, model)
+    model.go_to(Phase(PhaseKind.BACKWARD, 1))
+    assert view.visible_edge_labels() == 0
+    assert not any(view.node_label_visible(l, 0) for l in range(3))
+    assert view.edge_label_text(0, 0, 0) is None
+    # The values stay in the tooltip.
+    tip = view.tooltip_at(*view.node_position(1, 0))
+    assert tip is not None and "δ = ∂L/∂z =" in tip
+
+
+def test_784_128_64_10_builds_fast_with_few_edge_items(qtbot: QtBot) -> None:
+    sizes = [784, 128, 64, 10]
+    net = initialise(sizes, ["relu", "relu", "softmax"], seed=0)
+    y = np.zeros((1, 10))
+    y[0, 3] = 1.0
+    data = Dataset("one digit", np.full((1, 784), 0.5), y, np.empty((0, 784)), np.empty((0, 10)))
+    model = SessionModel(Session(network=net, training=default_session().training, data=data))
+    start = time.perf_counter()
+    view = shown(qtbot, model)
+    view.grab()  # paint once
+    built = time.perf_counter() - start
+    assert built < 2.0
+    assert view.edge_item_count() <= 30
+    assert view.visible_edge_labels() == 0
+    start = time.perf_counter()
+    model.step()
+    view.grab()
+    assert time.perf_counter() - start < 1.0
+    assert view.highlighted_layer() == 1
+    tip = view.tooltip_at(*view.edge_point(2, 4, 17, t=0.3))
+    assert tip is not None and tip.startswith("w⁽³⁾₁₈,₅ = weights[2][4, 17]")
+
+
+# --- the mouse: hover, click, double-click ------------------------------------------------------
+
+
+def test_tooltips_show_full_precision(qtbot: QtBot, course_model: SessionModel) -> None:
+    view = shown(qtbot, course_model)
+    course_model.go_to(BACKWARD_1)
+    tip = view.tooltip_at(*view.edge_point(0, 0, 0, t=0.5))
+    assert tip is not None and tip.startswith("w₁₁ = weights[0][0, 0], from x₁ to h₁")
+    assert number_after(tip, "value =") == 0.2
+    grad = number_after(tip, "∂L/∂w₁₁ =")
+    assert grad == pytest.approx(0.010144, abs=5e-7)
+    assert len(re.sub(r"\D", "", f"{grad!r}")) >= 15  # every digit, not the rounded label
+    step = number_after(tip, f"× {grad!r} =")
+    assert step == pytest.approx(0.7 * 0.010144, abs=1e-6)
+    assert number_after(tip, "new value =") == pytest.approx(0.2 - 0.7 * 0.010144, abs=1e-6)
+    node = view.tooltip_at(*view.node_position(1, 1))
+    assert node is not None and node.startswith("h₂: layer 1, neuron 2")
+    assert number_after(node, "z =") == pytest.approx(1.14)
+    assert number_after(node, "h =") == pytest.approx(0.75768, abs=5e-6)
+    assert number_after(node, "δ = ∂L/∂z =") == pytest.approx(0.02655, abs=5e-6)
+    assert view.tooltip_at(-5.0, -5.0) is None
+
+
+def test_hover_sets_the_tooltip(qtbot: QtBot, course_model: SessionModel) -> None:
+    view = shown(qtbot, course_model)
+    qtbot.mouseMove(view.canvas.viewport(), view.map_to_viewport(*view.node_position(0, 1)))
+    qtbot.waitUntil(lambda: view.view_box.toolTip().startswith("x₂: layer 0, neuron 2"))
+
+
+def test_click_selects_and_outlines(qtbot: QtBot, course_model: SessionModel) -> None:
+    view = shown(qtbot, course_model)
+    viewport = view.canvas.viewport()
+    left = Qt.MouseButton.LeftButton
+
+    def click(x: float, y: float) -> None:
+        qtbot.mouseClick(viewport, left, pos=view.map_to_viewport(x, y))
+
+    click(*view.node_position(1, 0))
+    assert course_model.selection == Selection("neuron", 1, 0)
+    assert view.selection_outline() == Selection("neuron", 1, 0)
+    click(*view.edge_point(0, 0, 0))  # x₁ → h₁
+    assert course_model.selection == Selection("weight", 0, 0, 0)
+    assert view.selection_outline() == Selection("weight", 0, 0, 0)
+    click(*view.edge_point(0, 1, None))  # bias unit → h₂
+    assert course_model.selection == Selection("bias", 0, 1, 0)
+    click(*view.edge_point(1, 0, 1, t=0.7))  # h₂ → ŷ
+    assert course_model.selection == Selection("weight", 1, 0, 1)
+    x0, y0, _, _ = view.diagram_layout.bounds()
+    click(x0, y0 - 0.3)  # empty space
+    assert course_model.selection is None
+    assert view.selection_outline() is None
+
+
+def test_double_click_edits_a_weight_and_undo_restores_it(
+    qtbot: QtBot, course_model: SessionModel
+) -> None:
+    view = shown(qtbot, course_model)
+    viewport = view.canvas.viewport()
+    qtbot.mouseDClick(
+        viewport, Qt.MouseButton.LeftButton, pos=view.map_to_viewport(*view.edge_point(0, 0, 0))
+    )
+    editor = view.editor
+    assert editor is not None and float(editor.text()) == 0.2
+    editor.setText("abc")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    assert view.editor is editor and "Not a number" in editor.error  # refused, still open
+    assert course_model.network.weights[0][0, 0] == 0.2
+    assert course_model.undo_stack.count() == 0
+    editor.setText("0.25")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    assert view.editor is None
+    assert course_model.network.weights[0][0, 0] == 0.25
+    # The step restarts: z₁ = 0.25·0.5 + 0.4·0.8 + 0.1 = 0.545
+    course_model.go_to(FORWARD_1)
+    assert view.node_text(1, 0).startswith("h₁\nz = 0.545\n")
+    course_model.undo_stack.undo()
+    assert course_model.network.weights[0][0, 0] == 0.2
+    course_model.go_to(FORWARD_1)
+    assert view.node_text(1, 0).startswith("h₁\nz = 0.52\n")
+
+
+def test_double_click_edits_bias_input_and_target(
+    qtbot: QtBot, course_model: SessionModel
+) -> None:
+    view = shown(qtbot, course_model)
+    viewport = view.canvas.viewport()
+    left = Qt.MouseButton.LeftButton
+
+    def edit(point: tuple[float, float], text: str) -> None:
+        qtbot.mouseDClick(viewport, left, pos=view.map_to_viewport(*point))
+        assert view.editor is not None
+        view.editor.setText(text)
+        qtbot.keyClick(view.editor, Qt.Key.Key_Return)
+
+    edit(view.edge_point(1, 0, None), "−0.5")  # bʸ₁
+    assert course_model.network.biases[1][0] == -0.5
+    edit(view.node_position(0, 1), "1,5")  # x₂, with a decimal comma
+    assert course_model.x[0, 1] == 1.5
+    edit(view.node_position(2, 0), "1")  # the target y
+    assert course_model.y[0, 0] == 1.0
+    assert course_model.undo_stack.count() == 3
+    # Esc cancels, nothing changes.
+    qtbot.mouseDClick(viewport, left, pos=view.map_to_viewport(*view.edge_point(0, 1, 1)))
+    assert view.editor is not None
+    view.editor.setText("9")
+    qtbot.keyClick(view.editor, Qt.Key.Key_Escape)
+    assert view.editor is None
+    assert course_model.network.weights[0][1, 1] == 0.8
+    assert course_model.undo_stack.count() == 3
+    # Hidden neurons are computed, not typed in.
+    assert view.edit_at(*view.node_position(1, 0)) is None
+
+
+# --- gradient check, precision, fit, structure ---------------------------------------------------
+
+
+def test_gradient_check_marks_agreement_and_disagreement(
+    qtbot: QtBot, course_model: SessionModel, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    view = shown(qtbot, course_model)
+    view.set_precision(6)
+    course_model.go_to(BACKWARD_1)
+    assert "numeric" not in (view.edge_label_text(0, 0, 0) or "")
+    course_model.set_gradcheck(True)
+    # Finite differences agree with backprop; both are ∂L/∂w₁₁ = 0.010144.
+    assert view.edge_label_text(0, 0, 0) == "∂L/∂w₁₁ = 0.010144\nnumeric 0.010144 ✓"
+    assert view.bias_label_text(0, 1) == "∂L/∂bʰ₂ = 0.02655\nnumeric 0.02655 ✓"
+    assert view.edge_label_text(1, 0, 0) == "∂L/∂v₁₁ = 0.181381\nnumeric 0.181381 ✓"
+    assert_no_overlap(view)
+    # A wrong estimate (as from a broken backward pass) is marked.
+    good_w, good_b = course_model.numeric_gradient()
+    bad_w = [w.copy() for w in good_w]
+    bad_w[0][0, 0] *= 1.01
+    monkeypatch.setattr(course_model, "numeric_gradient", lambda: (bad_w, good_b))
+    course_model.set_gradcheck(False)
+    course_model.set_gradcheck(True)
+    assert view.edge_label_text(0, 0, 0) == "∂L/∂w₁₁ = 0.010144\nnumeric 0.010246 ✗"
+    assert view.edge_label_text(0, 0, 1) is not None and "✓" in view.edge_label_text(0, 0, 1)
+    course_model.set_gradcheck(False)
+    assert view.edge_label_text(0, 0, 0) == "∂L/∂w₁₁ = 0.010144"
+
+
+def test_precision(qtbot: QtBot, course_model: SessionModel) -> None:
+    view = shown(qtbot, course_model)
+    course_model.go_to(FORWARD_1)
+    view.set_precision(2)
+    assert view.node_text(1, 0) == "h₁\nz = 0.52\nh = 0.63"
+    with pytest.raises(ValueError):
+        view.set_precision(-1)
+
+
+def test_fit_action(qtbot: QtBot, course_model: SessionModel) -> None:
+    view = shown(qtbot, course_model)
+    assert view.fit_action.shortcut().toString() == "F"
+    x0, y0, x1, y1 = view.diagram_layout.bounds()
+
+    def everything_visible() -> bool:
+        (vx0, vx1), (vy0, vy1) = view.view_box.viewRange()
+        return vx0 <= x0 and x1 <= vx1 and vy0 <= y0 and y1 <= vy1
+
+    assert everything_visible()
+    view.view_box.scaleBy((0.2, 0.2))
+    assert not everything_visible()
+    view.fit_action.trigger()
+    assert everything_visible()
+
+
+def test_rebuilds_on_structure_change(qtbot: QtBot, course_model: SessionModel) -> None:
+    view = shown(qtbot, course_model)
+    other = model_of([3, 5, 4, 2])
+    course_model.load(other.session)
+    assert view.diagram_layout.layer_sizes == (3, 5, 4, 2)
+    assert view.node_text(2, 3) == "a⁽²⁾₄"
+    assert view.edge_label_text(0, 0, 0) is not None
+    assert view.edge_label_text(0, 0, 0).startswith("w⁽¹⁾₁₁ = ")
+    assert_no_overlap(view)
