@@ -88,10 +88,24 @@ WIDTH_BINS = 5
 WIDTH_RANGE = (1.0, 6.0)
 """Edge widths in pixels for |w| from 0 to the network's largest |w|; never thinner than a
 pixel, so the weakest edge still shows when projected."""
-LARGE_ALPHA = (0.12, 0.6)
-"""Opacity range of the 1-pixel edges of large networks (see NetworkView._pen)."""
+LARGE_ALPHA = (0.06, 0.7)
+"""Opacity range of the 1-pixel edges of large networks (see NetworkView._pen)..."""
+EDGES_PER_ROW_OPAQUE = 16.0
+"""... scaled down in a gap whose edges are denser than this per row of its taller
+column: 8,000 edges over 129 rows would otherwise pile up to a solid block."""
+MIN_ALPHA = 4 / 255
+"""Fainter than this, 8-bit premultiplied colour rounds blue and vermillion to greens."""
+MAX_DRAWN_EDGES = 10_000
+"""A gap with more edges draws only this many, those of largest |w|, and says so under
+the gap: 100,000 edges are a uniform haze in which the strong ones cannot be seen."""
+DOT_NODES_ROWS = 150
+"""Columns taller than this draw their nodes as dots of a fixed pixel size (NODE_DOT_PX):
+at fit, a disc in diagram units would be smaller than a pixel."""
+NODE_DOT_PX = 4.0
 DIM_ALPHA = 0.22
 """How strong the layers the phase is not working on are drawn (1 = full)."""
+DIM_ALPHA_LARGE = 0.1
+"""The same for large networks, whose thousands of faint edges add up."""
 LABEL_GAP_PX = 3.0
 """Free pixels kept around every label."""
 HIT_TOLERANCE_PX = 6.0
@@ -328,6 +342,7 @@ class NetworkView(QWidget):
         self._bias_labels: list[DiagramLabel] = []
         self._edge_labels: list[list[DiagramLabel]] = []
         self._loss_label: DiagramLabel | None = None
+        self._notes: list[DiagramLabel] = []  # "drawn: the 10,000 largest |w| of …"
         self._segments: list[tuple[np.ndarray, ...]] = []
         self._values: list[np.ndarray] = []  # per gap: weights row-major then biases
         self._label_rects: list[tuple[str, float, float, float, float]] = []
@@ -396,7 +411,9 @@ class NetworkView(QWidget):
         if self._layout is None:
             return
         x0, y0, x1, y1 = self._layout.bounds()
-        margin = 0.5 if self._small else 0.02 * (y1 - y0)
+        # Room for labels drawn at a fixed size on screen: node texts and the loss on small
+        # networks, the "largest |w|" notes under large ones.
+        margin = 0.5 if self._small else 0.05 * (y1 - y0)
         self.view_box.setRange(
             QRectF(x0 - margin, y0 - margin, x1 - x0 + 2 * margin, y1 - y0 + 2 * margin),
             padding=0.0,
@@ -407,7 +424,8 @@ class NetworkView(QWidget):
     def rebuild(self) -> None:
         """Build every item anew for the model's network (after a structure change)."""
         self._close_editor()
-        for item in [*self._curves.values(), self._nodes, self._ring, self._halo, self._loss_label]:
+        old = [*self._curves.values(), *self._notes, self._nodes, self._ring, self._halo]
+        for item in [*old, self._loss_label]:
             if item is not None:
                 self.view_box.removeItem(item)
         for group in [*self._node_labels, self._bias_labels, *self._edge_labels]:
@@ -422,11 +440,12 @@ class NetworkView(QWidget):
         self._small = n_edges <= DASHED_MAX_EDGES
         self._curves = {}
 
-        self._nodes = pg.ScatterPlotItem(pxMode=False, antialias=True, symbol="o")
+        dots = rows > DOT_NODES_ROWS
+        self._nodes = pg.ScatterPlotItem(pxMode=dots, antialias=True, symbol="o")
         self._nodes.setZValue(10)
         xs = np.concatenate([*layout.node_x, [layout.column(l) for l in range(depth)]])
         ys = np.concatenate([*layout.node_y, layout.bias_y])
-        self._nodes.setData(x=xs, y=ys, size=2 * layout.radius)
+        self._nodes.setData(x=xs, y=ys, size=NODE_DOT_PX if dots else 2 * layout.radius)
         self.view_box.addItem(self._nodes, ignoreBounds=True)
         self._ring = pg.ScatterPlotItem(pxMode=False, antialias=True, symbol="o")
         self._ring.setZValue(12)
@@ -454,6 +473,15 @@ class NetworkView(QWidget):
                 for g in range(depth)
             ]
         self._loss_label = self._add_label(DiagramLabel(anchor=(0.5, 0.0)), 20)
+        self._notes = []
+        for g in range(depth):
+            count = layout.edge_count(g)
+            if count > MAX_DRAWN_EDGES:
+                note = self._add_label(DiagramLabel(anchor=(0.5, 0.0)), 20)
+                text = f"drawn: the {MAX_DRAWN_EDGES:,} largest |w| of {count:,}"
+                note.set_content([(text, "text", False)], COLOURS["node_border"])
+                note.setPos((layout.column(g) + layout.column(g + 1)) / 2, layout.bounds()[3])
+                self._notes.append(note)
 
         self._update_edges()
         self._update_texts()
@@ -554,7 +582,7 @@ class NetworkView(QWidget):
         label = self._edge_labels[gap][number]
         return label.text() if label.isVisible() else None
 
-    def _pen(self, sign: int, width_bin: int, strong: bool) -> QPen:
+    def _pen(self, gap: int, sign: int, width_bin: int, strong: bool) -> QPen:
         """The pen of a batch: width by |w| on networks small enough to read; on large ones
         |w| sets the opacity of 1-pixel lines, since Qt strokes wide lines ten times slower
         and 100,000 wide edges are one dark mass anyway."""
@@ -564,8 +592,15 @@ class NetworkView(QWidget):
             alpha = 1.0
             width = WIDTH_RANGE[0] + (WIDTH_RANGE[1] - WIDTH_RANGE[0]) * strength
         else:
-            alpha, width = LARGE_ALPHA[0] + (LARGE_ALPHA[1] - LARGE_ALPHA[0]) * strength, 1.0
-        colour.setAlphaF(alpha * (1.0 if strong else DIM_ALPHA))
+            layout = self.diagram_layout
+            rows = max(layout.layer_sizes[gap : gap + 2]) + 1  # the height the gap spans
+            drawn = min(layout.edge_count(gap), MAX_DRAWN_EDGES)
+            density = min(1.0, EDGES_PER_ROW_OPAQUE * rows / drawn)
+            # Squared, so the strongest weights stand out of the mass of weak ones.
+            alpha = density * (LARGE_ALPHA[0] + (LARGE_ALPHA[1] - LARGE_ALPHA[0]) * strength**2)
+            width = 1.0
+        dim = DIM_ALPHA if self._small else DIM_ALPHA_LARGE
+        colour.setAlphaF(max(MIN_ALPHA, alpha * (1.0 if strong else dim)))
         pen = QPen(colour, width)
         pen.setCosmetic(True)
         pen.setCapStyle(Qt.PenCapStyle.FlatCap)
@@ -588,10 +623,15 @@ class NetworkView(QWidget):
         for g, values in enumerate(self._values):
             x0, y0, x1, y1 = self._segments[g]
             signs = (values < 0).astype(int)
-            bins = self._width_bins(np.nan_to_num(values, nan=0.0, posinf=top, neginf=-top), top)
+            clean = np.nan_to_num(values, nan=0.0, posinf=top, neginf=-top)
+            bins = self._width_bins(clean, top)
+            drawn = np.ones(len(values), dtype=bool)
+            if len(values) > MAX_DRAWN_EDGES:
+                drawn[:] = False
+                drawn[np.argpartition(np.abs(clean), -MAX_DRAWN_EDGES)[-MAX_DRAWN_EDGES:]] = True
             for sign in (0, 1):
                 for b in range(WIDTH_BINS):
-                    mask = (signs == sign) & (bins == b)
+                    mask = (signs == sign) & (bins == b) & drawn
                     key = (g, sign, b)
                     item = self._curves.get(key)
                     if not mask.any():
@@ -611,7 +651,7 @@ class NetworkView(QWidget):
     def _update_highlight(self) -> None:
         layer, gaps = focus(self.model.phase, self.diagram_layout.depth)
         for (g, sign, b), item in self._curves.items():
-            item.setPen(self._pen(sign, b, g in gaps))
+            item.setPen(self._pen(g, sign, b, g in gaps))
         assert self._nodes is not None
         layout = self.diagram_layout
         brushes, pens = [], []
@@ -906,13 +946,19 @@ class NetworkView(QWidget):
             return
         pen = QPen(QColor(COLOURS["selection"]), 4.0)
         pen.setCosmetic(True)
-        if sel.kind == "neuron" and 0 <= sel.layer <= layout.depth:
+        sizes = layout.layer_sizes
+        if sel.kind == "neuron" and 0 <= sel.layer <= layout.depth and sel.index < sizes[sel.layer]:
             x, y = self.node_position(sel.layer, sel.index)
             self._ring.setData(
                 x=[x], y=[y], size=2 * layout.radius * 1.25, pen=pen, brush=pg.mkBrush(None)
             )
             self._outlined = sel
-        elif sel.kind in ("weight", "bias") and 0 <= sel.layer < layout.depth:
+        elif (
+            sel.kind in ("weight", "bias")
+            and 0 <= sel.layer < layout.depth
+            and sel.index < sizes[sel.layer + 1]
+            and sel.source < sizes[sel.layer]
+        ):
             i = sel.source if sel.kind == "weight" else None
             x0, y0 = self.edge_point(sel.layer, sel.index, i, 0.0)
             x1, y1 = self.edge_point(sel.layer, sel.index, i, 1.0)
@@ -930,9 +976,9 @@ class NetworkView(QWidget):
         layout = self._layout
         if layout is None:
             return None
-        r = layout.radius
         scale = self._pixel_size()
         tolerance = HIT_TOLERANCE_PX * scale[0] if scale else 0.1
+        r = max(layout.radius, tolerance)  # dots on tall columns are smaller than a disc
         column = round(x / layout.column_gap)
         if 0 <= column <= layout.depth and abs(x - layout.column(column)) <= r:
             ys = layout.node_y[column]
