@@ -311,9 +311,8 @@ def _place_one(
         # Where each other edge crosses this one (NaN if parallel): a label there would
         # sit on two edges at once.
         crossing = (oy0 - other_slope * ox0 - y0[k] + slope * x0[k]) / (slope - other_slope)
-    crossing = np.where(
-        (crossing >= np.maximum(x0[k], ox0)) & (crossing <= np.minimum(x1[k], ox1)), crossing, np.nan
-    )
+    inside = (crossing >= np.maximum(x0[k], ox0)) & (crossing <= np.minimum(x1[k], ox1))
+    crossing = np.where(inside, crossing, np.nan)
     for t in spots:
         on_x = x0[k] + t * dx[k]
         on_y = y0[k] + t * (y1[k] - y0[k])

@@ -963,8 +963,8 @@ class NetworkView(QWidget):
             x0, y0 = self.edge_point(sel.layer, sel.index, i, 0.0)
             x1, y1 = self.edge_point(sel.layer, sel.index, i, 1.0)
             colour = QColor(COLOURS["selection"])
-            colour.setAlphaF(0.55)
-            halo = QPen(colour, 12.0)
+            colour.setAlphaF(0.7)
+            halo = QPen(colour, 14.0)
             halo.setCosmetic(True)
             self._halo.setData(x=[x0, x1], y=[y0, y1], pen=halo)
             self._outlined = sel
