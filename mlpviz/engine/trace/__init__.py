@@ -15,14 +15,20 @@ and :class:`Elided` blocks; equations are tuples of items such as :class:`Symbol
 :func:`render_latex` and :func:`render_html` lay it out. :func:`trace_json` gives the
 same step as plain numbers.
 
-The code still stands in one module, ``backward_phases``, until it is split.
+The modules, in the order a step goes through them:
+
+- ``document``: the items and blocks of a worked example, and formula builders;
+- ``names``: the page's names (x, W, h, V, ŷ, …) or layer-indexed ones (a⁽ˡ⁾, W⁽ˡ⁾, …);
+- ``step_context``: one step's numbers and which of them are shown (focus, elision);
+- ``forward_phases``, ``backward_phases``, ``update_phases``: the sections of each phase;
+- ``worked_step``: :func:`phase_sections` and :func:`worked_example`;
+- ``rendering`` (what the formats share), ``text_rendering``, ``latex_rendering``
+  (LaTeX and Markdown), ``html_rendering``; ``json_trace``.
 """
 
 from __future__ import annotations
 
-from mlpviz.engine.trace.backward_phases import (
-    DEFAULT_MAX_ROWS,
-    DEFAULT_MAX_TERMS,
+from mlpviz.engine.trace.document import (
     Block,
     Call,
     Elided,
@@ -41,13 +47,16 @@ from mlpviz.engine.trace.backward_phases import (
     Sqrt,
     Symbol,
     Word,
-    parameter_name,
+)
+from mlpviz.engine.trace.html_rendering import render_html
+from mlpviz.engine.trace.json_trace import trace_json
+from mlpviz.engine.trace.latex_rendering import render_latex, render_markdown
+from mlpviz.engine.trace.names import parameter_name
+from mlpviz.engine.trace.text_rendering import render_text
+from mlpviz.engine.trace.worked_step import (
+    DEFAULT_MAX_ROWS,
+    DEFAULT_MAX_TERMS,
     phase_sections,
-    render_html,
-    render_latex,
-    render_markdown,
-    render_text,
-    trace_json,
     worked_example,
 )
 
