@@ -1,0 +1,123 @@
+"""Run every benchmark figure group and write the results table.
+
+    python -m benchmarks.run [--quick] [--groups engine,trainer,startup,diagram]
+
+Each group runs in its own fresh process (so thread settings, Qt and imports of one never
+touch another) and prints its figures; this collects them into
+benchmarks/results/latest.md and latest.json, with the machine they were measured on.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from benchmarks.machine import describe_machine
+from benchmarks.table import Figure, markdown_table, parse_emitted
+
+GROUPS = {
+    "engine": "benchmarks.engine_step",
+    "trainer": "benchmarks.trainer_throughput",
+    "startup": "benchmarks.startup",
+    "diagram": "benchmarks.diagram",
+}
+"""Figure group name → the module that measures it (``python -m MODULE`` runs it alone)."""
+
+RESULTS = Path(__file__).resolve().parent / "results"
+REPOSITORY = Path(__file__).resolve().parent.parent
+
+
+def run_group(module: str, quick: bool) -> tuple[list[Figure], str]:
+    """The figures of one group, measured in a subprocess, and its error output if it failed."""
+    env = dict(os.environ)
+    env.setdefault("QT_QPA_PLATFORM", "offscreen")
+    command = [sys.executable, "-m", module, *(["--quick"] if quick else [])]
+    done = subprocess.run(
+        command, cwd=REPOSITORY, env=env, capture_output=True, text=True, check=False
+    )
+    problem = "" if done.returncode == 0 else done.stderr.strip() or f"exit {done.returncode}"
+    return parse_emitted(done.stdout), problem
+
+
+def machine_lines(machine: dict[str, object]) -> list[str]:
+    blas = machine.get("blas") or []
+    assert isinstance(blas, list)
+    pools = ", ".join(
+        f"{b['internal_api']} {b.get('version') or ''} ({b['num_threads']} threads"
+        + (f", {b['architecture']}" if b.get("architecture") else "")
+        + ")"
+        for b in blas
+    )
+    return [
+        f"- CPU: {machine['cpu']}, {machine['cores']} cores; {machine['os']}",
+        f"- Python {machine['python']}, numpy {machine['numpy']}, "
+        f"PyTorch {machine['torch'] or 'not installed'}, PySide6 {machine['pyside6']}",
+        f"- Thread pools (threadpoolctl): {pools or 'threadpoolctl not installed'}",
+    ]
+
+
+def write_results(
+    figures: list[Figure], problems: dict[str, str], machine: dict[str, object], quick: bool
+) -> tuple[Path, Path]:
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    when = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    lines = [
+        "# mlpviz benchmarks: latest results",
+        "",
+        f"Measured {when} with `python -m benchmarks.run{' --quick' if quick else ''}` on:",
+        "",
+        *machine_lines(machine),
+        "",
+        markdown_table(figures),
+    ]
+    if problems:
+        lines += ["", "## Groups that failed", ""]
+        lines += [f"- {group}: {text.splitlines()[-1]}" for group, text in problems.items()]
+    md = RESULTS / "latest.md"
+    md.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    data = {
+        "measured": when,
+        "quick": quick,
+        "machine": machine,
+        "figures": [f.to_json() for f in figures],
+        "failed_groups": problems,
+    }
+    js = RESULTS / "latest.json"
+    js.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return md, js
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="fewer repetitions, for a check")
+    parser.add_argument(
+        "--groups", default=",".join(GROUPS), help=f"comma-separated, of {', '.join(GROUPS)}"
+    )
+    args = parser.parse_args(argv)
+    chosen = [g.strip() for g in args.groups.split(",") if g.strip()]
+    unknown = [g for g in chosen if g not in GROUPS]
+    if unknown:
+        parser.error(f"unknown group(s) {', '.join(unknown)} (known: {', '.join(GROUPS)})")
+    figures: list[Figure] = []
+    problems: dict[str, str] = {}
+    for group in chosen:
+        print(f"{group} ...", file=sys.stderr, flush=True)
+        got, problem = run_group(GROUPS[group], args.quick)
+        figures += got
+        if problem:
+            problems[group] = problem
+            print(f"{group} failed:\n{problem}", file=sys.stderr)
+    machine = describe_machine()
+    md, js = write_results(figures, problems, machine, args.quick)
+    print(markdown_table(figures))
+    print(f"\nwritten: {md.relative_to(REPOSITORY)}, {js.relative_to(REPOSITORY)}")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
