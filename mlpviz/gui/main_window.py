@@ -44,13 +44,18 @@ class MainWindow(QMainWindow):
                 "Formula", self.formula_panel, Qt.DockWidgetArea.RightDockWidgetArea
             ),
             "samples": self._dock(
-                "Samples", self.sample_panel, Qt.DockWidgetArea.LeftDockWidgetArea
+                "Samples", self.sample_panel, Qt.DockWidgetArea.BottomDockWidgetArea
             ),
             "activation": self._dock(
                 "Activation", self.activation_plot, Qt.DockWidgetArea.BottomDockWidgetArea
             ),
             "loss": self._dock("Loss", self.loss_plot, Qt.DockWidgetArea.BottomDockWidgetArea),
         }
+        # Bottom row: samples | activation | loss, so the diagram keeps the full height
+        # between the toolbar and the plots and most of the width.
+        self.splitDockWidget(
+            self.docks["samples"], self.docks["activation"], Qt.Orientation.Horizontal
+        )
         self.splitDockWidget(
             self.docks["activation"], self.docks["loss"], Qt.Orientation.Horizontal
         )
@@ -73,8 +78,11 @@ class MainWindow(QMainWindow):
             self._laid_out = True
             width = self.width()
             self.resizeDocks(
-                [self.docks["formula"], self.docks["samples"]],
-                [int(width * 0.31), int(width * 0.12)],
+                [self.docks["formula"]], [int(width * 0.34)], Qt.Orientation.Horizontal
+            )
+            self.resizeDocks(
+                [self.docks["samples"], self.docks["activation"], self.docks["loss"]],
+                [int(width * 0.2), int(width * 0.4), int(width * 0.4)],
                 Qt.Orientation.Horizontal,
             )
             self.resizeDocks(
