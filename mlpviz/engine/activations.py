@@ -20,22 +20,25 @@ LEAKY_SLOPE = 0.01
 
 
 def _sigmoid(z: Array) -> Array:
-    # Split by sign so exp never overflows: for z < 0, σ(z) = e^z / (1 + e^z).
-    out = np.empty_like(z, dtype=float)
-    pos = z >= 0
-    out[pos] = 1.0 / (1.0 + np.exp(-z[pos]))
-    ez = np.exp(z[~pos])
-    out[~pos] = ez / (1.0 + ez)
-    return out
+    # e^(−|z|) never overflows: σ(z) = 1/(1 + e^(−z)) for z ≥ 0 and e^z/(1 + e^z) below,
+    # so both halves share one exponential, without indexing by sign (slow on small arrays).
+    e = np.exp(-np.abs(z))
+    return np.where(z >= 0, 1.0, e) / (1.0 + e)
 
 
 def _sigmoid_der(z: Array) -> Array:
-    s = _sigmoid(z)
+    return _sigmoid_der_of_output(_sigmoid(z))
+
+
+def _sigmoid_der_of_output(s: Array) -> Array:
     return s * (1.0 - s)
 
 
 def _tanh_der(z: Array) -> Array:
-    t = np.tanh(z)
+    return _tanh_der_of_output(np.tanh(z))
+
+
+def _tanh_der_of_output(t: Array) -> Array:
     return 1.0 - t * t
 
 
@@ -84,6 +87,8 @@ class Activation:
 
     ``f(z)`` and ``der(z)`` take and return arrays of shape ``(B, n)``.
     ``formula`` and ``der_formula`` are the plain-text definitions shown to users.
+    ``der_of_output(a)``, where given, is f'(z) written with a = f(z) (σ' = a(1 − a),
+    tanh' = 1 − a²): the backward pass has a already, so f need not be computed again.
     """
 
     name: str
@@ -92,9 +97,12 @@ class Activation:
     formula: str
     der_formula: str
     elementwise: bool = True
+    der_of_output: Callable[[Array], Array] | None = None
 
     def backward(self, z: Array, a: Array, grad_a: Array) -> Array:
         """δ = ∂L/∂z from ∂L/∂a. Shapes: z, a, grad_a, result (B, n)."""
+        if self.der_of_output is not None:
+            return grad_a * self.der_of_output(a)
         if self.elementwise:
             return grad_a * self.der(z)
         # Softmax: ∂p_k/∂z_j = p_k (1[k=j] − p_j), so δ_j = p_j (g_j − Σ_k g_k p_k).
@@ -106,7 +114,12 @@ ACTIVATIONS: dict[str, Activation] = {
     act.name: act
     for act in (
         Activation(
-            "sigmoid", _sigmoid, _sigmoid_der, "σ(z) = 1/(1 + e^(−z))", "σ'(z) = σ(z)(1 − σ(z))"
+            "sigmoid",
+            _sigmoid,
+            _sigmoid_der,
+            "σ(z) = 1/(1 + e^(−z))",
+            "σ'(z) = σ(z)(1 − σ(z))",
+            der_of_output=_sigmoid_der_of_output,
         ),
         Activation(
             "tanh",
@@ -114,6 +127,7 @@ ACTIVATIONS: dict[str, Activation] = {
             _tanh_der,
             "tanh(z) = (e^(2z) − 1)/(e^(2z) + 1)",
             "tanh'(z) = 1 − tanh²(z)",
+            der_of_output=_tanh_der_of_output,
         ),
         Activation("relu", _relu, _relu_der, "ReLU(z) = max(0, z)", "ReLU'(z) = 1 if z > 0 else 0"),
         Activation(

@@ -87,7 +87,8 @@ def as_batch(x: Array | list[float] | list[list[float]], width: int, name: str =
 
 def forward_layer(net: Network, l: int, a_prev: Array) -> tuple[Array, Array]:
     """Layer l (1..L) from a[l−1]: z = a[l−1] W[l−1]ᵀ + b[l−1], a = f(z). Shapes (B, n[l])."""
-    z = a_prev @ net.weights[l - 1].T + net.biases[l - 1]
+    z = a_prev @ net.weights[l - 1].T
+    z += net.biases[l - 1]  # into the product's own array: no second (B, n[l]) array
     return z, get_activation(net.activations[l - 1]).f(z)
 
 

@@ -8,6 +8,7 @@ layer l+1, so ``z = W a + b`` as in the course page's ``W x + b^h``. Element
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -88,6 +89,10 @@ class Network:
 
     def first_non_finite(self) -> str | None:
         """Where the first NaN or infinity sits, e.g. "weights[1][0, 2] = nan"; None if none."""
+        # The trainer asks after every update, so the common answer comes first, from one
+        # sum per array: a sum is finite only if every term is (NaN and ±inf propagate).
+        if math.isfinite(sum(float(np.add.reduce(p, axis=None)) for p in self.params())):
+            return None
         for l in range(self.depth):
             for name, arr in (("weights", self.weights[l]), ("biases", self.biases[l])):
                 bad = np.argwhere(~np.isfinite(arr))
@@ -111,6 +116,20 @@ class Network:
     def with_params(self, weights: Sequence[Array], biases: Sequence[Array]) -> Network:
         """A new network of the same shape and activations holding the given parameters."""
         return Network(list(self.layer_sizes), list(self.activations), list(weights), list(biases))
+
+    def updated(self, weights: list[Array], biases: list[Array]) -> Network:
+        """A new network of the same shape and activations holding an update's new arrays.
+
+        For the training loop: ``weights[l]`` and ``biases[l]`` are new float64 arrays of
+        this network's shapes (an optimizer's output), so they are taken as they are,
+        neither copied nor validated again as :meth:`with_params` does.
+        """
+        new = Network.__new__(Network)
+        new.layer_sizes = list(self.layer_sizes)
+        new.activations = list(self.activations)
+        new.weights = weights
+        new.biases = biases
+        return new
 
     def equals(self, other: Network) -> bool:
         """Same shape, activations and exactly the same parameter values."""

@@ -55,6 +55,18 @@ class OptimizerState:
     v: list[Array] = field(default_factory=list)
 
 
+def _plus_scaled(p: Array, scale: float, d: Array) -> Array:
+    """p + scale·d as a new array, computed in that one array.
+
+    ``p - eta * g`` gives the same numbers but holds a second array of p's size for the
+    product; for the large weight matrices, allocating and freeing it costs more than the
+    arithmetic (fresh pages from the heap, see docs/benchmarks.md).
+    """
+    out = np.multiply(d, scale)
+    out += p
+    return out
+
+
 class Optimizer:
     """Applies one update per call to :meth:`update`."""
 
@@ -68,7 +80,7 @@ class Optimizer:
         eta = cfg.learning_rate
         st.t += 1
         if cfg.name == "sgd":
-            return [p - eta * g for p, g in zip(params, grads, strict=True)]
+            return [_plus_scaled(p, -eta, g) for p, g in zip(params, grads, strict=True)]
         if cfg.name == "momentum":
             if not st.velocity:
                 st.velocity = [np.zeros_like(p) for p in params]

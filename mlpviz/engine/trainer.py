@@ -78,7 +78,7 @@ def train_step(
     fp = forward(net, x)
     bp = backward(net, fp, y, loss, reg)
     new = optimizer.update(net.params(), interleave(bp.grad_weights, bp.grad_biases))
-    return StepResult(net, fp, bp, net.with_params(new[0::2], new[1::2]))
+    return StepResult(net, fp, bp, net.updated(new[0::2], new[1::2]))
 
 
 def accuracy(y_hat: Array, y: Array) -> float:
