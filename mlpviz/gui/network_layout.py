@@ -146,6 +146,10 @@ class DiagramLayout:
     def column(self, layer: int) -> float:
         return layer * self.column_gap
 
+    def gap_sizes(self, gap: int) -> tuple[int, int]:
+        """(n_in, n_out) of gap ``gap``: the layers its edges run from and to."""
+        return self.layer_sizes[gap], self.layer_sizes[gap + 1]
+
     def edge_count(self, gap: int) -> int:
         """Edges from layer ``gap`` to layer gap+1, bias edges included."""
         return (self.layer_sizes[gap] + 1) * self.layer_sizes[gap + 1]
@@ -207,6 +211,53 @@ def segment_distances(
         t = np.where(length2 > 0, ((px - x0) * dx + (py - y0) * dy) / length2, 0.0)
     t = np.clip(t, 0.0, 1.0)
     return np.asarray(np.hypot(x0 + t * dx - px, y0 + t * dy - py))
+
+
+# --- what is under a point -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DiagramHit:
+    """What is under a point: a neuron (``layer``, ``index``), the bias node of ``layer``,
+    or an edge of gap ``layer`` ("weight" into ``index`` from ``source``, or "bias")."""
+
+    kind: str  # "neuron", "bias_node", "weight", "bias"
+    layer: int
+    index: int
+    source: int = 0
+
+
+def hit_test(
+    layout: DiagramLayout,
+    segments: Sequence[tuple[Array, Array, Array, Array]],
+    x: float,
+    y: float,
+    tolerance: float,
+) -> DiagramHit | None:
+    """The node or edge at the diagram point (x, y), nodes first; edges within ``tolerance``
+    (diagram units), tested for the whole gap at once with numpy. ``segments[g]`` is
+    ``layout.segments(g)``, which the caller keeps."""
+    r = max(layout.radius, tolerance)  # dots on tall columns are smaller than a disc
+    column = round(x / layout.column_gap)
+    if 0 <= column <= layout.depth and abs(x - layout.column(column)) <= r:
+        ys = layout.node_y[column]
+        d = np.abs(ys - y)
+        k = int(np.argmin(d))
+        if np.hypot(x - layout.column(column), d[k]) <= r:
+            return DiagramHit("neuron", column, k)
+        if column < layout.depth and np.hypot(
+            x - layout.column(column), y - layout.bias_y[column]
+        ) <= r:
+            return DiagramHit("bias_node", column, 0)
+    gap = math.floor(x / layout.column_gap)
+    if not 0 <= gap < layout.depth:
+        return None
+    distances = segment_distances(x, y, *segments[gap])
+    e = int(np.argmin(distances))
+    if distances[e] > tolerance:
+        return None
+    kind, j, i = edge_of(layout.gap_sizes(gap), e)
+    return DiagramHit(kind, gap, j, i)
 
 
 # --- labels that never overlap ----------------------------------------------------------------
@@ -342,6 +393,7 @@ def rects_intersect(a: Sequence[float], b: Sequence[float]) -> bool:
 __all__ = [
     "LABEL_SPOTS",
     "NODE_RADIUS",
+    "DiagramHit",
     "DiagramLayout",
     "RectSet",
     "bias_name",
@@ -349,6 +401,7 @@ __all__ = [
     "edge_number",
     "edge_of",
     "format_number",
+    "hit_test",
     "layer_superscript",
     "node_name",
     "parse_number",
