@@ -95,6 +95,13 @@ def _precision(text: str) -> int:
 
 
 # --- shared steps ----------------------------------------------------------------------
+def _session_command_parser(command: str, description: str) -> _Parser:
+    """The parser of a headless command, ``mlpviz COMMAND SESSION [options]``."""
+    p = _Parser(prog=f"mlpviz {command}", description=description)
+    p.add_argument("session", help="a session file (.json)")
+    return p
+
+
 def _load(path: str) -> Session:
     """The session in ``path``, or a CliError naming the file and the problem."""
     try:
@@ -139,12 +146,11 @@ def _write(text: str, stream: TextIO | None = None) -> None:
 
 # --- mlpviz trace ----------------------------------------------------------------------
 def _trace_parser() -> _Parser:
-    p = _Parser(
-        prog="mlpviz trace",
-        description="One online training step on one sample, written out equation by "
-        "equation: forward, loss, backward, update, and the loss after the update.",
+    p = _session_command_parser(
+        "trace",
+        "One online training step on one sample, written out equation by equation: "
+        "forward, loss, backward, update, and the loss after the update.",
     )
-    p.add_argument("session", help="a session file (.json)")
     p.add_argument(
         "--sample",
         type=_int_at_least(0),
@@ -263,12 +269,11 @@ class _ProgressReport:
 
 
 def _train_parser() -> _Parser:
-    p = _Parser(
-        prog="mlpviz train",
-        description="Train the session's network on its data with its settings (loss, "
-        "optimizer, batch size, regularisation), then print the final metrics.",
+    p = _session_command_parser(
+        "train",
+        "Train the session's network on its data with its settings (loss, optimizer, "
+        "batch size, regularisation), then print the final metrics.",
     )
-    p.add_argument("session", help="a session file (.json)")
     p.add_argument(
         "--epochs",
         type=_int_at_least(1),
@@ -370,12 +375,11 @@ def train_command(argv: Sequence[str]) -> int:
 
 # --- mlpviz gradcheck ------------------------------------------------------------------
 def _gradcheck_parser() -> _Parser:
-    p = _Parser(
-        prog="mlpviz gradcheck",
-        description="Compare backpropagation's gradient with central finite differences "
-        "for every weight and bias; exit status 1 if they disagree.",
+    p = _session_command_parser(
+        "gradcheck",
+        "Compare backpropagation's gradient with central finite differences for every "
+        "weight and bias; exit status 1 if they disagree.",
     )
-    p.add_argument("session", help="a session file (.json)")
     p.add_argument(
         "--tolerance",
         type=_positive_float,
