@@ -1,5 +1,8 @@
 """Where the network diagram puts things: nodes, edges, label spots, and what they are called.
 
+Numbers are written by the project's one rule, :func:`mlpviz.engine.numbers.format_number`;
+:func:`parse_number` reads what the user types.
+
 numpy only (no Qt), so the geometry can be tested on its own. Coordinates are the diagram's
 data units with y pointing down (the view inverts its y axis): layer l is the column
 x = l·column_gap, rows are ``ROW_GAP`` apart and each column is centred on y = 0. Every
@@ -84,31 +87,6 @@ def bias_name(depth: int, layer: int, j: int) -> str:
     if depth == 2:
         return ("bʰ" if layer == 0 else "bʸ") + subscript(j + 1)
     return "b" + layer_superscript(layer + 1) + subscript(j + 1)
-
-
-def format_number(value: float, precision: int = 4) -> str:
-    """``value`` with ``precision`` decimals, trailing zeros trimmed (0.52, 0.6272, −0.0114);
-    values too small or too large for that, in scientific notation (1.235e−5). Negative
-    numbers get a real minus sign, which reads better projected than a hyphen."""
-    v = float(value)
-    if math.isnan(v):
-        return "NaN"
-    if math.isinf(v):
-        return "∞" if v > 0 else "−∞"
-    if v == 0:
-        return "0"
-    if abs(v) < 10.0 ** (1 - precision) or abs(v) >= 1e7:
-        mantissa, exponent = f"{v:.{max(precision - 1, 0)}e}".split("e")
-        if "." in mantissa:
-            mantissa = mantissa.rstrip("0").rstrip(".")
-        text = f"{mantissa}e{int(exponent)}"
-    else:
-        text = f"{v:.{precision}f}"
-        if "." in text:
-            text = text.rstrip("0").rstrip(".")
-        if text in ("-0", "0"):
-            text = "0"
-    return text.replace("-", "−")
 
 
 def parse_number(text: str) -> float:
@@ -400,7 +378,6 @@ __all__ = [
     "diagram_layout",
     "edge_number",
     "edge_of",
-    "format_number",
     "hit_test",
     "layer_superscript",
     "node_name",

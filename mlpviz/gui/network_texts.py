@@ -12,13 +12,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from mlpviz.engine.gradcheck import DEFAULT_TOLERANCE, relative_error
+from mlpviz.engine.numbers import format_number
 from mlpviz.engine.stepper import Phase, PhaseKind
 from mlpviz.gui.network_labels import COLOURS, Line
 from mlpviz.gui.network_layout import (
     DiagramHit,
     DiagramLayout,
     bias_name,
-    format_number,
     node_name,
     weight_name,
 )

@@ -8,13 +8,13 @@ import math
 import numpy as np
 import pytest
 
+from mlpviz.engine.numbers import format_number
 from mlpviz.gui.network_layout import (
     RectSet,
     bias_name,
     diagram_layout,
     edge_number,
     edge_of,
-    format_number,
     node_name,
     parse_number,
     place_labels,
@@ -33,16 +33,16 @@ from mlpviz.gui.network_layout import (
         (0.96698, 4, "0.967"),
         (-0.0113617, 4, "−0.0114"),
         (0.0, 4, "0"),
-        (-0.00004, 4, "−4e−5"),
-        (1.23456e-5, 4, "1.235e−5"),  # too small for 4 decimals: 4 significant digits
-        (0.000999, 4, "9.99e−4"),
-        (0.001, 4, "0.001"),
+        (-0.00004, 4, "−4e−05"),
+        (1.23456e-5, 4, "1.235e−05"),  # too small for 4 decimals: 4 significant digits
+        (0.000999, 4, "9.99e−04"),
+        (0.001, 4, "1e−03"),
         (12.5, 4, "12.5"),
         (3.0, 4, "3"),
-        (-0.00001, 2, "−1e−5"),
-        (2.5e8, 4, "2.5e8"),
-        (math.inf, 4, "∞"),
-        (math.nan, 4, "NaN"),
+        (-0.00001, 2, "−1e−05"),
+        (2.5e8, 4, "2.5e+08"),
+        (math.inf, 4, "inf"),
+        (math.nan, 4, "nan"),
         (0.020288, 6, "0.020288"),
         (0.0265503, 6, "0.02655"),
     ],
@@ -52,8 +52,9 @@ def test_format_number(value: float, precision: int, text: str) -> None:
 
 
 def test_format_keeps_two_significant_digits_and_reads_back() -> None:
-    # Fixed decimals would round small values to 0 (or "−0"): below 10^(1−p) the format
-    # turns scientific, so every value keeps at least two significant digits.
+    # Fixed decimals would round small values to 0 (or "−0"): below 10^(2−p) the format
+    # turns scientific, so every value keeps at least two (in fact three) significant digits;
+    # what the diagram writes, its editor reads back.
     for value in np.concatenate([np.logspace(-12, 6, 400), -np.logspace(-12, 6, 400)]):
         text = format_number(value, 4)
         assert text not in ("0", "−0")
