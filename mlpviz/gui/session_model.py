@@ -258,6 +258,16 @@ class SessionModel(QObject):
     def set_loss(self, loss: str) -> None:
         self._push_config(replace(self.config, loss=loss), f"Set the loss to {loss}")
 
+    def replace_parameters(self, net: Network, text: str) -> None:
+        """Every weight and bias at once (e.g. imported from a file) as one undoable edit;
+        ``net`` has this network's layer sizes and activations."""
+        if net.layer_sizes != self.network.layer_sizes:
+            raise ValueError(
+                f"the new parameters are for layers {net.layer_sizes}, "
+                f"the network has {self.network.layer_sizes}"
+            )
+        self._push_network(net.copy(), text)
+
     def _push_network(self, net: Network, text: str) -> None:
         old = self.network
         self.undo_stack.push(
