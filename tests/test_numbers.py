@@ -18,8 +18,9 @@ from mlpviz.engine.numbers import format_number
         (-0.0, 4, "0"),
         (-0.00004, 4, "−4e−05"),  # would round to 0 at 4 decimals: never show a nonzero as 0
         (0.00006, 4, "6e−05"),
-        (0.0123, 4, "0.0123"),  # three significant digits still show in fixed point
-        (0.00345, 4, "3.45e−03"),
+        (0.0123, 4, "0.0123"),
+        (0.00712, 4, "0.0071"),  # two significant digits still show in fixed point
+        (0.00071, 4, "7.1e−04"),
         (7.05e-7, 6, "7.05e−07"),
         (2.5e12, 4, "2.5e+12"),
         (999999.5, 2, "999999.5"),

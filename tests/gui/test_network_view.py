@@ -125,7 +125,7 @@ def test_course_numbers_at_every_phase(qtbot: QtBot, course_model: SessionModel)
     view.set_precision(4)
     m.step()  # Update: p ← p − η·∂L/∂p with η = 0.7
     # 0.7·0.010144 = 0.0071008; 0.2 − 0.0071008 = 0.1928992
-    assert view.edge_label_text(0, 0, 0) == "0.2 − 7.101e−03 = 0.1929"
+    assert view.edge_label_text(0, 0, 0) == "0.2 − 0.0071 = 0.1929"
     # 0.7·0.016231 = 0.0113617; 0.4 − 0.0113617 = 0.3886383
     assert view.edge_label_text(0, 0, 1) == "0.4 − 0.0114 = 0.3886"
     # 0.7·0.181381 = 0.1269667; 0.3 − 0.1269667 = 0.1730333
