@@ -16,12 +16,14 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from mlpviz.engine.activations import get_activation
+from mlpviz.engine.datasets import Dataset
 from mlpviz.engine.gradcheck import numeric_gradient
-from mlpviz.engine.network import Network
-from mlpviz.engine.optimizers import Optimizer, OptimizerConfig
-from mlpviz.engine.session import Session
+from mlpviz.engine.network import Network, initialise
+from mlpviz.engine.optimizers import Optimizer, OptimizerConfig, OptimizerState
+from mlpviz.engine.session import InitConfig, Session
 from mlpviz.engine.stepper import Phase, PhaseKind, SampleStep, Stepper
-from mlpviz.engine.trainer import TrainingConfig
+from mlpviz.engine.trainer import History, TrainingConfig
+from mlpviz.gui.dataset_presets import LOSS_TITLES, adapt_network, fits, shape_text
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,12 @@ class SessionModel(QObject):
     - ``selection_changed``: the selected neuron, weight or bias changed (None = whole layer).
     - ``gradcheck_changed``: the "gradient check" toggle changed.
     - ``message``: a line for the status bar.
+    - ``data_changed``: another dataset (or the same regenerated) is trained on.
+    - ``history_changed``: the per-epoch training history grew or was cleared.
+    - ``trained``: training moved the weights on. While training runs this is the only
+      signal about it (views that are cheap to update follow it live); when training
+      pauses, ``network_changed`` and ``stepped`` follow once for every view.
+    - ``training_changed``: how to train (optimizer, rates, batches, stopping) changed.
     """
 
     stepped = Signal()
@@ -57,6 +65,10 @@ class SessionModel(QObject):
     selection_changed = Signal()
     gradcheck_changed = Signal()
     message = Signal(str)
+    data_changed = Signal()
+    history_changed = Signal()
+    trained = Signal()
+    training_changed = Signal()
 
     def __init__(self, session: Session, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -124,6 +136,9 @@ class SessionModel(QObject):
         self.selection = None
         if (self.network.layer_sizes, self.network.activations) != old_sizes:
             self.structure_changed.emit()
+        self.data_changed.emit()
+        self.history_changed.emit()
+        self.training_changed.emit()
         self.network_changed.emit()
         self.selection_changed.emit()
         self.stepped.emit()
@@ -285,12 +300,14 @@ class SessionModel(QObject):
         )
 
     def _push_config(self, config: TrainingConfig, text: str) -> None:
-        old, net = self.config, self.network
+        # Undo and redo change the settings only and keep the weights in force then:
+        # undoing a learning-rate change must not throw away the training done since.
+        old = self.config
         self.undo_stack.push(
             _Edit(
                 text,
-                lambda: self._apply(net=net, config=config),
-                lambda: self._apply(net=net, config=old),
+                lambda: self._apply(net=self.network, config=config),
+                lambda: self._apply(net=self.network, config=old),
             )
         )
 
@@ -305,6 +322,8 @@ class SessionModel(QObject):
         self._restart(net, x=x, y=y, config=config)
         if structure:
             self.structure_changed.emit()
+        if config is not None:
+            self.training_changed.emit()
         self.message.emit("Edited: the step restarts at Forward 1 with the new values.")
 
     def _restart(
@@ -321,6 +340,263 @@ class SessionModel(QObject):
             self.stepper.step()
         self.network_changed.emit()
         self.stepped.emit()
+
+    # --- data, shape and training (live training; issue 4) -------------------------------
+    @property
+    def history(self) -> History:
+        """Per-epoch training metrics so far; empty before any training."""
+        return self.session.history if self.session.history is not None else History()
+
+    @property
+    def data(self) -> Dataset:
+        """The dataset trained on: the session's, with the training samples as edited."""
+        d, st = self.session.data, self.stepper
+        if st.x is d.x_train and st.y is d.y_train:
+            return d
+        return replace(d, x_train=st.x, y_train=st.y)
+
+    @property
+    def init(self) -> InitConfig:
+        """How the weights are drawn when the network is re-initialised."""
+        return self.session.init if self.session.init is not None else InitConfig()
+
+    def set_dataset(
+        self,
+        data: Dataset,
+        source: dict[str, object],
+        network: Network | None = None,
+        config: TrainingConfig | None = None,
+        init: InitConfig | None = None,
+    ) -> None:
+        """Train on ``data`` from now on (undoable); ``source`` describes it for saving
+        (see :class:`Session`). The history is cleared.
+
+        ``network`` (and ``config``, ``init``) come with the data, e.g. a dataset's preset.
+        Without one, the network in force is kept if it fits the data, and otherwise its
+        hidden layers are kept and its input and output layers fitted to the data, with
+        weights drawn afresh and the loss that suits the output (the message says so).
+        """
+        old = self.to_session()
+        config = config if config is not None else old.training
+        init = init if init is not None else self.init
+        note = ""
+        if network is None:
+            if fits(old.network, data):
+                network = old.network
+                note = "the network and its weights are kept"
+            else:
+                network, loss = adapt_network(old.network, data, init)
+                config = replace(config, loss=loss)
+                note = (
+                    f"the network is now {shape_text(network.layer_sizes)} with "
+                    f"{network.activations[-1]} output and {LOSS_TITLES[loss]}; "
+                    f"weights drawn afresh ({_init_text(init)})"
+                )
+        else:
+            note = (
+                f"network {shape_text(network.layer_sizes)} "
+                f"({', '.join(network.activations)}) with {LOSS_TITLES.get(config.loss, '')}"
+                f", weights drawn afresh ({_init_text(init)})"
+            )
+        if not fits(network, data):
+            raise ValueError(
+                f"the network {shape_text(network.layer_sizes)} does not fit data with "
+                f"{data.n_inputs} inputs and {data.n_outputs} outputs"
+            )
+        kept = network is old.network
+        new = replace(
+            old,
+            network=network.copy(),
+            training=config,
+            data=data,
+            data_source=dict(source),
+            init=init,
+            initial_network=old.initial_network if kept else None,
+            optimizer_state=old.optimizer_state if kept else None,
+            history=None,
+            sample=0,
+        )
+        name = data.name or "the data"
+        self._push_session(old, new, f"Load {name}", f"Loaded {name}: {note}.")
+
+    def set_structure(self, layer_sizes: list[int], activations: list[str]) -> None:
+        """A new shape (layer sizes and activations): the weights are drawn afresh with
+        :attr:`init`, the optimizer and history start over (undoable, and says so)."""
+        net = self.network
+        if list(layer_sizes) == net.layer_sizes and list(activations) == net.activations:
+            return
+        data = self.session.data
+        init = self.init
+        new_net = initialise(layer_sizes, activations, init.scheme, init.seed, init.scale)
+        if not fits(new_net, data):
+            raise ValueError(
+                f"the data have {data.n_inputs} inputs and {data.n_outputs} outputs; "
+                f"{shape_text(layer_sizes)} does not fit them"
+            )
+        old = self.to_session()
+        new = replace(
+            old,
+            network=new_net,
+            initial_network=None,
+            optimizer_state=None,
+            history=None,
+            init=init,
+        )
+        shape = shape_text(layer_sizes)
+        self._push_session(
+            old,
+            new,
+            f"Shape {shape}",
+            f"New shape {shape}: the weights were drawn afresh ({_init_text(init)}) and "
+            "training starts over. Undo brings the old network back.",
+        )
+
+    def reinitialise(self, scheme: str, seed: int | None, scale: float = 1.0) -> None:
+        """Draw every weight afresh by ``scheme`` and ``seed`` (undoable); the optimizer
+        and the history start over."""
+        init = InitConfig(scheme, seed, scale)
+        net = self.network
+        new_net = initialise(net.layer_sizes, net.activations, scheme, seed, scale)
+        old = self.to_session()
+        new = replace(
+            old,
+            network=new_net,
+            initial_network=None,
+            optimizer_state=None,
+            history=None,
+            init=init,
+        )
+        text = _init_text(init)
+        self._push_session(
+            old,
+            new,
+            f"Re-initialise ({text})",
+            f"Weights drawn afresh ({text}); training starts over.",
+        )
+
+    def set_output(self, activation: str, loss: str) -> None:
+        """The output layer's activation and the loss together (undoable); the weights
+        in force are kept."""
+        get_activation(activation)
+        old_pair = (self.network.activations[-1], self.config.loss)
+        if (activation, loss) == old_pair:
+            return
+        replace(self.config, loss=loss)  # validates the loss before anything changes
+        text = f"Output {activation} with {LOSS_TITLES.get(loss, loss)}"
+        self.undo_stack.push(
+            _Edit(
+                text,
+                lambda: self._apply_output(activation, loss),
+                lambda: self._apply_output(*old_pair),
+            )
+        )
+
+    def _apply_output(self, activation: str, loss: str) -> None:
+        net = self.network.copy()
+        net.activations[-1] = activation
+        net.validate()
+        initial = self.stepper.initial_network.copy()
+        initial.activations[-1] = activation
+        self.stepper.initial_network = initial  # so that a reset keeps the new output
+        self._apply(net=net, config=replace(self.config, loss=loss))
+
+    def set_training_config(self, config: TrainingConfig, text: str) -> None:
+        """How to train: optimizer, learning rate, batches, L1/L2, epoch limit, target
+        loss (undoable, ``text`` names the edit). The weights in force are kept."""
+        if config != self.config:
+            self._push_config(config, text)
+
+    def apply_training(
+        self,
+        network: Network,
+        optimizer_state: OptimizerState,
+        history: History,
+        running: bool = False,
+    ) -> None:
+        """Training moved the weights on to ``network`` (history, not an edit: never on
+        the undo stack). The Stepper starts afresh from them at the current sample's
+        Input, with ``optimizer_state``; ``history`` (copied) is the training so far.
+
+        ``running``: training goes on, so only ``trained`` (and ``history_changed`` if
+        the history grew) are emitted; otherwise every view hears of it.
+        """
+        st = self.stepper
+        if (network.layer_sizes, network.activations) != (
+            st.network.layer_sizes,
+            st.network.activations,
+        ):
+            raise ValueError("training cannot change the network's shape")
+        optimizer = Optimizer(st.config.optimizer, copy.deepcopy(optimizer_state))
+        self.stepper = Stepper(
+            network,
+            st.x,
+            st.y,
+            st.config,
+            optimizer=optimizer,
+            sample=st.sample,
+            initial_network=st.initial_network,
+        )
+        grew = len(history.epoch) != len(self.history.epoch)
+        self.session.history = _copy_history(history)
+        self.trained.emit()
+        if grew or not running:
+            self.history_changed.emit()
+        if not running:
+            self.network_changed.emit()
+            self.stepped.emit()
+
+    def reset_training(self) -> None:
+        """Back to the initial weights with a fresh optimizer; the history is cleared.
+        Not an edit (training is history): it does not go on the undo stack."""
+        self.stepper.reset()
+        self.session.history = None
+        self.trained.emit()
+        self.history_changed.emit()
+        self.network_changed.emit()
+        self.stepped.emit()
+        self.message.emit("Reset: the initial weights, epoch 0.")
+
+    def _push_session(self, old: Session, new: Session, text: str, message: str) -> None:
+        self.undo_stack.push(
+            _Edit(text, lambda: self._install(new, message), lambda: self._install(old, ""))
+        )
+
+    def _install(self, session: Session, message: str) -> None:
+        """Make ``session`` the open one (an undoable whole-session edit)."""
+        old = self.network
+        self.session = session
+        self.stepper = self._make_stepper(session)
+        self.selection = None
+        if (self.network.layer_sizes, self.network.activations) != (
+            old.layer_sizes,
+            old.activations,
+        ):
+            self.structure_changed.emit()
+        self.data_changed.emit()
+        self.history_changed.emit()
+        self.training_changed.emit()
+        self.trained.emit()
+        self.network_changed.emit()
+        self.selection_changed.emit()
+        self.stepped.emit()
+        if message:
+            self.message.emit(message)
+
+
+def _init_text(init: InitConfig) -> str:
+    seed = "a random seed" if init.seed is None else f"seed {init.seed}"
+    scale = f" ±{init.scale:g}" if init.scheme == "uniform" else ""
+    return f"{init.scheme}{scale}, {seed}"
+
+
+def _copy_history(h: History) -> History:
+    return History(
+        list(h.epoch),
+        list(h.train_loss),
+        list(h.test_loss),
+        list(h.train_accuracy),
+        list(h.test_accuracy),
+    )
 
 
 class _Edit(QUndoCommand):
