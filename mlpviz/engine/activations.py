@@ -20,10 +20,10 @@ LEAKY_SLOPE = 0.01
 
 
 def _sigmoid(z: Array) -> Array:
-    # e^(−|z|) never overflows: σ(z) = 1/(1 + e^(−z)) for z ≥ 0 and e^z/(1 + e^z) below,
-    # so both halves share one exponential, without indexing by sign (slow on small arrays).
-    e = np.exp(-np.abs(z))
-    return np.where(z >= 0, 1.0, e) / (1.0 + e)
+    # σ(z) = 1/(1 + e^(−z)) for z ≥ 0 and e^z/(1 + e^z) below, so no exponent is ever
+    # positive and nothing overflows; written without indexing by sign, which is slow on
+    # the small arrays of a teaching network.
+    return np.exp(np.minimum(z, 0.0)) / (1.0 + np.exp(-np.abs(z)))
 
 
 def _sigmoid_der(z: Array) -> Array:

@@ -155,16 +155,19 @@ def backward(
     if y.shape[0] != fp.a[0].shape[0]:
         raise ValueError(f"y has {y.shape[0]} samples but x has {fp.a[0].shape[0]}")
     data_loss = get_loss(loss).value(fp.output, y)
-    L = net.depth
-    grad_a: list[Array] = [np.empty(0)] * (L + 1)
-    delta: list[Array] = [np.empty(0)] * (L + 1)
-    grad_w: list[Array] = [np.empty(0)] * L
-    grad_b: list[Array] = [np.empty(0)] * L
-    grad_a[L], delta[L] = output_delta(net, fp, y, loss)
-    for l in range(L, 0, -1):
-        grad_w[l - 1], grad_b[l - 1], grad_a[l - 1], delta[l - 1] = backward_layer(
-            net, l, fp, delta[l], reg
-        )
+    grad_a_out, delta_out = output_delta(net, fp, y, loss)
+    # Filled from the output back to the input, then reversed to be indexed by layer.
+    grad_a, delta = [grad_a_out], [delta_out]
+    grad_w: list[Array] = []
+    grad_b: list[Array] = []
+    for l in range(net.depth, 0, -1):
+        gw, gb, ga, d = backward_layer(net, l, fp, delta[-1], reg)
+        grad_w.append(gw)
+        grad_b.append(gb)
+        grad_a.append(ga)
+        delta.append(d)
+    for values in (grad_a, delta, grad_w, grad_b):
+        values.reverse()
     return BackwardPass(data_loss + reg.penalty(net), data_loss, grad_a, delta, grad_w, grad_b)
 
 

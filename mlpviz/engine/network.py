@@ -90,8 +90,10 @@ class Network:
     def first_non_finite(self) -> str | None:
         """Where the first NaN or infinity sits, e.g. "weights[1][0, 2] = nan"; None if none."""
         # The trainer asks after every update, so the common answer comes first, from one
-        # sum per array: a sum is finite only if every term is (NaN and ±inf propagate).
-        if math.isfinite(sum(float(np.add.reduce(p, axis=None)) for p in self.params())):
+        # dot product per array: Σ p² is finite only if every entry is (NaN and ±inf
+        # propagate); entries so large that Σ p² overflows go on to the search below.
+        params = self.params()
+        if math.isfinite(sum(map(np.vdot, params, params))):
             return None
         for l in range(self.depth):
             for name, arr in (("weights", self.weights[l]), ("biases", self.biases[l])):

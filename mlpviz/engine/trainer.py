@@ -6,6 +6,7 @@ Stepper reveals phase by phase and the Trainer repeats, so they cannot disagree.
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -149,6 +150,10 @@ class Trainer:
         self.samples = 0
         self._rng = np.random.default_rng(config.seed + self.epoch)
         self._order: NDArray[np.intp] | None = None
+        # The epoch's samples gathered once in its order, so each update takes a slice
+        # (a view) rather than copying its rows out by index.
+        self._x_epoch: Array = data.x_train[:0]
+        self._y_epoch: Array = data.y_train[:0]
         self._position = 0
 
     def evaluate(self, x: Array, y: Array) -> tuple[float, float]:
@@ -184,22 +189,24 @@ class Trainer:
         while self.epoch < target_epoch:
             if self._order is None:
                 self._order = self._rng.permutation(n) if cfg.shuffle else np.arange(n)
+                self._x_epoch = self.data.x_train[self._order]
+                self._y_epoch = self.data.y_train[self._order]
                 self._position = 0
-            idx = self._order[self._position : self._position + batch]
-            self._position += len(idx)
+            start = self._position
+            self._position = min(start + batch, n)
             step = train_step(
                 self.net,
                 self.optimizer,
-                self.data.x_train[idx],
-                self.data.y_train[idx],
+                self._x_epoch[start : self._position],
+                self._y_epoch[start : self._position],
                 cfg.loss,
                 cfg.regularization,
             )
             loss = step.backward.loss
             self.updates += 1
-            self.samples += len(idx)
+            self.samples += self._position - start
             bad = step.after.first_non_finite()
-            if bad is None and not np.isfinite(loss):
+            if bad is None and not math.isfinite(loss):
                 bad = f"the loss = {loss}"
             if bad is not None:
                 yield Progress(
