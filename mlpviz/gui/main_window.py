@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QKeySequence, QShowEvent
+from PySide6.QtCore import QByteArray, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QToolBar, QVBoxLayout, QWidget
 
 from mlpviz.engine.numbers import format_number
 from mlpviz.engine.stepper import PhaseKind
 from mlpviz.gui.activation_plot import ActivationPlot
+from mlpviz.gui.file_actions import FileActions
 from mlpviz.gui.formula_panel import FormulaPanel
 from mlpviz.gui.loss_plot import LossPlot
 from mlpviz.gui.network_view import NetworkView
@@ -18,7 +19,12 @@ from mlpviz.gui.session_model import SessionModel
 
 
 class MainWindow(QMainWindow):
-    """Wraps one SessionModel; every view in it wraps the same model."""
+    """Wraps one SessionModel; every view in it wraps the same model.
+
+    ``closing`` is emitted when the window has agreed to close (nothing unsaved is lost).
+    """
+
+    closing = Signal()
 
     def __init__(self, model: SessionModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -70,6 +76,11 @@ class MainWindow(QMainWindow):
         model.message.connect(lambda text: self.statusBar().showMessage(text, 6000))
         self._on_stepped()
 
+        # The File menu, the window title and asking before unsaved work is lost.
+        self.file_actions = FileActions(self)
+        self.file_actions.build_menu(self.menuBar())
+        self.actions_by_name.update({f"file_{k}": a for k, a in self.file_actions.actions.items()})
+
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         if not self._laid_out:
@@ -88,6 +99,24 @@ class MainWindow(QMainWindow):
             self.resizeDocks(
                 [self.docks["activation"]], [int(self.height() * 0.25)], Qt.Orientation.Vertical
             )
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.file_actions.confirm_close():
+            event.ignore()
+            return
+        self.file_actions.settings.set_window_layout(self.saveGeometry(), self.saveState())
+        self.closing.emit()
+        super().closeEvent(event)
+
+    def restore_layout(self, state: QByteArray, geometry: QByteArray | None = None) -> bool:
+        """Docks and toolbars (and the window's size) as saved by saveState/saveGeometry;
+        True when the docks were restored, which then keep their sizes on first show."""
+        if geometry is not None and not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        if state.isEmpty() or not self.restoreState(state):
+            return False
+        self._laid_out = True
+        return True
 
     def _title(self) -> str:
         name = self.model.session.name or "Untitled session"

@@ -1,0 +1,149 @@
+"""Application settings (not session content): window layout, theme, number precision, recent
+files, kept with QSettings.
+
+Every key and its default is in :data:`KEYS`, nowhere else. The store carries a version
+(:data:`SETTINGS_VERSION`); :func:`migrate` upgrades an older store one version at a time
+with the functions in :data:`MIGRATIONS`, as Orange3 migrates widget settings. Tests get a
+fresh store from tests/gui/conftest.py and never touch the user's.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtCore import QByteArray, QSettings
+
+SETTINGS_VERSION = 1
+"""The version of the settings layout this code writes."""
+
+RECENT_FILES_MAX = 10
+PRECISION_RANGE = (0, 12)
+THEMES = ("light",)
+"""Theme names; only the light theme exists so far (a dark theme would be added here)."""
+
+
+@dataclass(frozen=True)
+class Key:
+    """A settings key and the value it has until the user changes it."""
+
+    name: str
+    default: object
+
+
+VERSION_KEY = Key("settings_version", 0)
+WINDOW_GEOMETRY = Key("window/geometry", QByteArray())
+WINDOW_STATE = Key("window/state", QByteArray())
+THEME = Key("view/theme", "light")
+PRECISION = Key("view/precision", 4)
+RECENT_FILES = Key("files/recent", [])
+LAST_FOLDER = Key("files/last_folder", "")
+
+KEYS = (VERSION_KEY, WINDOW_GEOMETRY, WINDOW_STATE, THEME, PRECISION, RECENT_FILES, LAST_FOLDER)
+
+
+def _from_unversioned(store: QSettings) -> None:
+    """Version 0 is a store written before versions existed (or an empty one); it has the
+    same keys as version 1, so there is nothing to move."""
+
+
+MIGRATIONS: dict[int, Callable[[QSettings], None]] = {0: _from_unversioned}
+"""MIGRATIONS[v] turns a store of version v into one of version v + 1."""
+
+
+def migrate(store: QSettings) -> None:
+    """Bring ``store`` up to :data:`SETTINGS_VERSION`. A store from a newer mlpviz is left
+    as it is: reading falls back to defaults for anything it does not understand."""
+    version = _int(store.value(VERSION_KEY.name, 0), 0)
+    if version > SETTINGS_VERSION:
+        return
+    while version < SETTINGS_VERSION:
+        MIGRATIONS[version](store)
+        version += 1
+    store.setValue(VERSION_KEY.name, SETTINGS_VERSION)
+
+
+def _int(value: object, default: int) -> int:
+    try:
+        return int(str(value))
+    except (TypeError, ValueError):
+        return default
+
+
+class AppSettings:
+    """Typed access to the application's QSettings store (by default the user's)."""
+
+    def __init__(self, store: QSettings | None = None) -> None:
+        self.store = store if store is not None else QSettings()
+        migrate(self.store)
+
+    def _get(self, key: Key) -> object:
+        return self.store.value(key.name, key.default)
+
+    # --- window layout ---------------------------------------------------------------
+    def window_geometry(self) -> QByteArray:
+        value = self._get(WINDOW_GEOMETRY)
+        return value if isinstance(value, QByteArray) else QByteArray()
+
+    def window_state(self) -> QByteArray:
+        value = self._get(WINDOW_STATE)
+        return value if isinstance(value, QByteArray) else QByteArray()
+
+    def set_window_layout(self, geometry: QByteArray, state: QByteArray) -> None:
+        self.store.setValue(WINDOW_GEOMETRY.name, geometry)
+        self.store.setValue(WINDOW_STATE.name, state)
+
+    # --- view ------------------------------------------------------------------------
+    def theme(self) -> str:
+        value = self._get(THEME)
+        return value if isinstance(value, str) and value in THEMES else str(THEME.default)
+
+    def set_theme(self, name: str) -> None:
+        if name not in THEMES:
+            raise ValueError(f"unknown theme {name!r} (known: {', '.join(THEMES)})")
+        self.store.setValue(THEME.name, name)
+
+    def precision(self) -> int:
+        """Decimals shown on the diagram."""
+        default = int(str(PRECISION.default))
+        value = _int(self._get(PRECISION), default)
+        low, high = PRECISION_RANGE
+        return value if low <= value <= high else default
+
+    def set_precision(self, decimals: int) -> None:
+        low, high = PRECISION_RANGE
+        if not low <= decimals <= high:
+            raise ValueError(f"precision must be in {low}..{high}, got {decimals}")
+        self.store.setValue(PRECISION.name, decimals)
+
+    # --- files -----------------------------------------------------------------------
+    def recent_files(self) -> list[str]:
+        """Most recent first."""
+        value = self._get(RECENT_FILES)
+        # An INI store gives back a one-element list as a plain string.
+        items = [value] if isinstance(value, str) else value
+        if not isinstance(items, list):
+            return []
+        return [p for p in items if isinstance(p, str) and p][:RECENT_FILES_MAX]
+
+    def add_recent_file(self, path: str) -> None:
+        path = os.path.abspath(path)
+        files = [path, *(p for p in self.recent_files() if p != path)]
+        self.store.setValue(RECENT_FILES.name, files[:RECENT_FILES_MAX])
+        self.store.setValue(LAST_FOLDER.name, os.path.dirname(path))
+
+    def remove_recent_file(self, path: str) -> None:
+        files = [p for p in self.recent_files() if p != os.path.abspath(path)]
+        self.store.setValue(RECENT_FILES.name, files)
+
+    def clear_recent_files(self) -> None:
+        self.store.setValue(RECENT_FILES.name, [])
+
+    def last_folder(self) -> str:
+        """The folder of the last file opened or saved ("" before the first)."""
+        value = self._get(LAST_FOLDER)
+        return value if isinstance(value, str) else ""
+
+    def set_last_folder(self, folder: str) -> None:
+        self.store.setValue(LAST_FOLDER.name, folder)
