@@ -527,17 +527,20 @@ class SessionModel(QObject):
         ):
             raise ValueError("training cannot change the network's shape")
         optimizer = Optimizer(st.config.optimizer, copy.deepcopy(optimizer_state))
-        self.stepper = Stepper(
-            network,
-            st.x,
-            st.y,
-            st.config,
-            optimizer=optimizer,
-            sample=st.sample,
-            initial_network=st.initial_network,
-        )
+        # After a blow-up (restoring the last finite weights) the step shown may overflow:
+        # its numbers say so, a warning on the console would add nothing.
+        with np.errstate(all="ignore"):
+            self.stepper = Stepper(
+                network,
+                st.x,
+                st.y,
+                st.config,
+                optimizer=optimizer,
+                sample=st.sample,
+                initial_network=st.initial_network,
+            )
         grew = len(history.epoch) != len(self.history.epoch)
-        self.session.history = _copy_history(history)
+        self.session.history = copy_history(history)
         self.trained.emit()
         if grew or not running:
             self.history_changed.emit()
@@ -589,7 +592,8 @@ def _init_text(init: InitConfig) -> str:
     return f"{init.scheme}{scale}, {seed}"
 
 
-def _copy_history(h: History) -> History:
+def copy_history(h: History) -> History:
+    """A copy of ``h`` that later epochs appended to either never reach the other."""
     return History(
         list(h.epoch),
         list(h.train_loss),

@@ -1,0 +1,257 @@
+"""TrainingController: chunked training on the GUI thread gives the engine's own result,
+pauses within a chunk, steps an epoch, resets, follows edits, guards against NaN and
+leaves the event loop free."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QPushButton
+from pytestqt.qtbot import QtBot
+
+from mlpviz.engine.optimizers import Optimizer, OptimizerConfig
+from mlpviz.engine.trainer import Trainer
+from mlpviz.gui.session_model import SessionModel
+from mlpviz.gui.training_controller import (
+    CHUNK_SECONDS,
+    TrainingController,
+    describe_non_finite,
+)
+from preset_models import preset_model
+
+
+def engine_run(model: SessionModel, epochs: int) -> Trainer:
+    """The engine's Trainer on the model's start, run in one go: the reference."""
+    trainer = Trainer(model.network, model.data, model.config, Optimizer(model.config.optimizer))
+    for _ in trainer.run(epochs):
+        pass
+    return trainer
+
+
+def run_until_stopped(qtbot: QtBot, controller: TrainingController, timeout: int = 10000) -> None:
+    qtbot.waitUntil(lambda: not controller.running, timeout=timeout)
+
+
+@pytest.fixture
+def spiral(qtbot: QtBot) -> tuple[SessionModel, TrainingController]:
+    model = preset_model("spiral")
+    return model, TrainingController(model)
+
+
+def test_play_learns_the_spiral_as_the_engine_does(
+    spiral: tuple[SessionModel, TrainingController], qtbot: QtBot
+) -> None:
+    model, controller = spiral
+    reference = engine_run(model, model.config.epochs)
+    messages: list[str] = []
+    controller.message.connect(messages.append)
+    with qtbot.waitSignal(controller.running_changed):
+        controller.play()
+    assert controller.running
+    run_until_stopped(qtbot, controller)
+    assert len(model.history.epoch) == model.config.epochs == 200
+    assert model.history.test_accuracy[-1] >= 0.95
+    # Chunks, repaints and the event loop change nothing: the very same weights.
+    assert model.network.equals(reference.net)
+    assert model.history.test_loss == reference.history.test_loss
+    assert messages[-1] == "Epoch limit reached: 200 epochs."
+    assert controller.status.epoch == 200
+    assert model.undo_stack.count() == 1  # loading the spiral; training is not an edit
+
+
+def test_pause_takes_effect_at_once_and_play_goes_on_unchanged(
+    spiral: tuple[SessionModel, TrainingController], qtbot: QtBot
+) -> None:
+    model, controller = spiral
+    reference = engine_run(model, 30)
+    model.set_training_config(replace(model.config, epochs=30), "Epoch limit 30")
+    controller.play()
+    qtbot.waitUntil(lambda: len(model.history.epoch) >= 5, timeout=5000)
+    started = time.perf_counter()
+    controller.pause()
+    assert time.perf_counter() - started < 0.1
+    assert not controller.running
+    paused_at = len(model.history.epoch)
+    qtbot.wait(60)
+    assert len(model.history.epoch) == paused_at  # nothing runs while paused
+    # Pausing hands every view the weights reached: the model holds the trainer's.
+    controller.play()
+    run_until_stopped(qtbot, controller)
+    assert model.network.equals(reference.net)
+
+
+def test_step_epoch_trains_exactly_one_epoch(
+    spiral: tuple[SessionModel, TrainingController], qtbot: QtBot
+) -> None:
+    model, controller = spiral
+    reference = engine_run(model, 2)
+    controller.step_epoch()
+    run_until_stopped(qtbot, controller)
+    assert model.history.epoch == [1]
+    controller.step_epoch()
+    run_until_stopped(qtbot, controller)
+    assert model.history.epoch == [1, 2]
+    assert model.network.equals(reference.net)
+
+
+def test_reset_goes_back_to_the_initial_weights(
+    spiral: tuple[SessionModel, TrainingController], qtbot: QtBot
+) -> None:
+    model, controller = spiral
+    initial = model.network.copy()
+    controller.play()
+    qtbot.waitUntil(lambda: len(model.history.epoch) >= 3, timeout=5000)
+    controller.reset()
+    assert not controller.running
+    assert model.network.equals(initial)
+    assert model.history.epoch == []
+    assert controller.status.epoch == 0
+    # And training from there is training from the start.
+    reference = engine_run(model, 1)
+    controller.step_epoch()
+    run_until_stopped(qtbot, controller)
+    assert model.network.equals(reference.net)
+
+
+def test_a_learning_rate_change_while_running_keeps_the_weights(
+    spiral: tuple[SessionModel, TrainingController], qtbot: QtBot
+) -> None:
+    model, controller = spiral
+    controller.play()
+    qtbot.waitUntil(lambda: len(model.history.epoch) >= 3, timeout=5000)
+    config = replace(model.config, optimizer=replace(model.config.optimizer, learning_rate=0.001))
+    model.set_training_config(config, "η = 0.001")
+    before = len(model.history.epoch)
+    qtbot.waitUntil(lambda: len(model.history.epoch) >= before + 3, timeout=5000)
+    controller.pause()
+    # Training went on from where it was: the epochs kept counting, and the Trainer ran
+    # with the new rate (the optimizer's state carried over).
+    assert model.history.epoch == list(range(1, len(model.history.epoch) + 1))
+    assert model.config.optimizer.learning_rate == 0.001
+    assert model.stepper.optimizer.config.learning_rate == 0.001
+    assert model.stepper.optimizer.state.t > 0
+
+
+def test_a_shape_change_while_running_trains_the_new_network(
+    spiral: tuple[SessionModel, TrainingController], qtbot: QtBot
+) -> None:
+    model, controller = spiral
+    controller.play()
+    qtbot.waitUntil(lambda: len(model.history.epoch) >= 2, timeout=5000)
+    model.set_structure([2, 4, 1], ["tanh", "sigmoid"])
+    assert model.history.epoch == []
+    qtbot.waitUntil(lambda: len(model.history.epoch) >= 2, timeout=5000)
+    controller.pause()
+    assert model.network.layer_sizes == [2, 4, 1]
+
+
+def test_target_loss_stops_training(qtbot: QtBot) -> None:
+    model = preset_model("circles")
+    model.set_training_config(replace(model.config, target_loss=0.05), "Target loss 0.05")
+    controller = TrainingController(model)
+    messages: list[str] = []
+    controller.message.connect(messages.append)
+    controller.play()
+    run_until_stopped(qtbot, controller)
+    h = model.history
+    assert h.train_loss[-1] <= 0.05 < h.train_loss[-2]
+    assert messages[-1].startswith("Target loss reached")
+    controller.play()  # the limit is the target: one more epoch, then it stops again
+    run_until_stopped(qtbot, controller)
+
+
+def test_epoch_limit_reached_says_so(qtbot: QtBot) -> None:
+    model = preset_model("xor")
+    model.set_training_config(replace(model.config, epochs=2), "Epoch limit 2")
+    controller = TrainingController(model)
+    messages: list[str] = []
+    controller.message.connect(messages.append)
+    controller.play()
+    run_until_stopped(qtbot, controller)
+    controller.play()
+    assert not controller.running
+    assert "epoch limit (2) is reached" in messages[-1]
+
+
+def test_speed_one_repaints_every_update(qtbot: QtBot) -> None:
+    model = preset_model("xor")
+    controller = TrainingController(model)
+    controller.set_speed(1)
+    updates: list[int] = []
+    model.trained.connect(lambda: updates.append(controller.status.updates))
+    controller.play()
+    qtbot.waitUntil(lambda: len(updates) >= 4, timeout=3000)
+    controller.pause()
+    # One more update between live repaints each time (the last is the pause's).
+    assert updates[:4] == [1, 2, 3, 4]
+
+
+def test_the_nan_guard_pauses_names_the_parameter_and_restores(qtbot: QtBot) -> None:
+    model = preset_model("sine")
+    config = replace(model.config, optimizer=OptimizerConfig("sgd", 1e6))
+    model.set_training_config(config, "SGD, η = 10⁶")
+    reference = Trainer(model.network, model.data, model.config)
+    with np.errstate(all="ignore"):
+        bad = [p for p in reference.run(10) if p.non_finite][0]
+    assert bad.non_finite == "weights[0][0, 0] = nan"
+    controller = TrainingController(model)
+    with qtbot.waitSignal(controller.non_finite) as blocker:
+        controller.play()
+    text = blocker.args[0]
+    assert not controller.running
+    assert "w₁₁ of layer 1" in text and "weights[0][0, 0]" in text and "nan" in text
+    assert "A learning rate of 1e+06 may be too large" in text
+    assert all(np.isfinite(p).all() for p in model.network.params())
+    assert controller.can_restore
+    controller.restore_last_finite()
+    assert model.network.equals(bad.network)
+    assert not controller.can_restore
+
+
+def test_describe_non_finite() -> None:
+    assert describe_non_finite("weights[1][0, 2] = inf") == (
+        "the weight w₃₁ of layer 2 (into neuron 1 from neuron 3 of layer 1), "
+        "weights[1][0, 2], is inf"
+    )
+    assert describe_non_finite("biases[0][3] = nan") == (
+        "the bias b₄ of layer 1 (of neuron 4), biases[0][3], is nan"
+    )
+    assert describe_non_finite("the loss = inf") == "the loss is inf"
+
+
+def test_the_event_loop_answers_while_training_runs(qtbot: QtBot) -> None:
+    model = preset_model("spiral")
+    controller = TrainingController(model)
+    button = QPushButton("Pause")
+    button.clicked.connect(controller.pause)
+    qtbot.addWidget(button)
+    button.show()
+    gaps: list[float] = []
+    last = [time.perf_counter()]
+
+    def tick() -> None:
+        now = time.perf_counter()
+        gaps.append(now - last[0])
+        last[0] = now
+
+    probe = QTimer()
+    probe.timeout.connect(tick)
+    probe.start(5)
+    controller.play()
+    qtbot.wait(600)
+    assert controller.running
+    last[0] = time.perf_counter()
+    gaps.clear()
+    qtbot.wait(400)
+    probe.stop()
+    # The probe fires every 5 ms when the loop is free: while training, it still gets
+    # through at least every chunk plus a repaint.
+    assert max(gaps) < 0.1
+    assert max(gaps) < 3 * CHUNK_SECONDS + 0.03
+    assert len(model.history.epoch) > 0
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert not controller.running
