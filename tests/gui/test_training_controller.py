@@ -9,6 +9,7 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
+from preset_models import preset_model
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QPushButton
 from pytestqt.qtbot import QtBot
@@ -21,7 +22,6 @@ from mlpviz.gui.training_controller import (
     TrainingController,
     describe_non_finite,
 )
-from preset_models import preset_model
 
 
 def engine_run(model: SessionModel, epochs: int) -> Trainer:
@@ -196,7 +196,7 @@ def test_the_nan_guard_pauses_names_the_parameter_and_restores(qtbot: QtBot) -> 
     model.set_training_config(config, "SGD, η = 10⁶")
     reference = Trainer(model.network, model.data, model.config)
     with np.errstate(all="ignore"):
-        bad = [p for p in reference.run(10) if p.non_finite][0]
+        bad = next(p for p in reference.run(10) if p.non_finite)
     assert bad.non_finite == "weights[0][0, 0] = nan"
     controller = TrainingController(model)
     with qtbot.waitSignal(controller.non_finite) as blocker:
