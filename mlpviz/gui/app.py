@@ -7,12 +7,20 @@ from pathlib import Path
 
 import pyqtgraph as pg
 from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
 from mlpviz import __version__
 from mlpviz.engine.session import Session, SessionError, default_session, load_session
+from mlpviz.gui.file_actions import Dialogs
 from mlpviz.gui.main_window import MainWindow
+from mlpviz.gui.recovery import (
+    RECOVERY_INTERVAL_MS,
+    RecoveryWriter,
+    default_recovery_folder,
+    offer_recovery,
+)
 from mlpviz.gui.session_model import SessionModel
+from mlpviz.gui.settings import AppSettings
 
 
 def configure_application(app: QApplication) -> None:
@@ -39,16 +47,48 @@ def open_session(path: str | None) -> tuple[Session, str | None]:
         return default_session(), f"Could not open {Path(path).name}: {reason}"
 
 
+def start_window(
+    path: str | None = None,
+    *,
+    settings: AppSettings | None = None,
+    dialogs: Dialogs | None = None,
+    recovery_folder: Path | None = None,
+    recovery_interval_ms: int = RECOVERY_INTERVAL_MS,
+) -> MainWindow:
+    """Show the main window on ``path`` (or the course example) as the user left it: the
+    window layout and decimals from the settings, the session's own view, and, when an
+    earlier mlpviz did not close normally, the offer to restore its unsaved work.
+
+    ``dialogs`` and ``recovery_folder`` are for tests (the defaults ask the user and use
+    the application data folder).
+    """
+    settings = settings if settings is not None else AppSettings()
+    session, error = open_session(path)
+    window = MainWindow(SessionModel(session))
+    files = window.file_actions
+    files.settings = settings
+    if dialogs is not None:
+        files.dialogs = dialogs
+    files.ask_before_closing = True
+    window.restore_layout(settings.window_state(), settings.window_geometry())
+    window.network_view.set_precision(settings.precision())
+    files.opened(path if error is None else None)
+    folder = recovery_folder if recovery_folder is not None else default_recovery_folder()
+    window.recovery = RecoveryWriter(files, folder, recovery_interval_ms)
+    window.show()
+    window.raise_()
+    window.activateWindow()  # keyboard focus at once, so a presenter remote works from the start
+    if error:
+        files.dialogs.warn(window, "mlpviz", error)
+    if offer_recovery(files, folder):
+        window.recovery.write_now()
+    return window
+
+
 def run_app(path: str | None = None) -> int:
     """Open the main window on ``path`` (a session file) or the course example."""
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     configure_application(app)
-    session, error = open_session(path)
-    window = MainWindow(SessionModel(session))
-    window.show()
-    window.raise_()
-    window.activateWindow()  # keyboard focus at once, so a presenter remote works from the start
-    if error:
-        QMessageBox.warning(window, "mlpviz", error)
+    window = start_window(path)  # noqa: F841 - kept alive until the event loop ends
     return app.exec()

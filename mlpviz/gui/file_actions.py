@@ -495,6 +495,15 @@ class FileActions(QObject):
             return False
         return True
 
+    def opened(self, path: str | None) -> None:
+        """The model already holds the session read from ``path`` (None: not from a file),
+        as at start: restore its view, show its name and call it saved."""
+        restore_view(self.window, self.model.session.view)
+        self._set_path(path)
+        if path:
+            self.settings.add_recent_file(path)
+        self.mark_saved()
+
     def adopt(self, session: Session, path: str | None) -> bool:
         """Open ``session`` (e.g. restored after a crash) as unsaved changes to ``path``."""
         if not self._load(session, "Restore"):
