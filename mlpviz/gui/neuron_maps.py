@@ -1,0 +1,319 @@
+"""What each hidden neuron responds to: its activation over the input plane, as small maps.
+
+For data with two inputs, every hidden neuron gets a map of its activation a over the
+plane the data view shows (each input's range, widened a little). Colours follow the
+diagram's signs: blue where the neuron is more active than its midpoint, vermillion
+where less, white at the midpoint (0 for tanh, 0.5 for sigmoid; for ReLU, linear and
+leaky ReLU, 0, with the scale set by the largest |a| on the map). Hovering a map shows it
+enlarged above the others, with its range of values.
+
+:class:`NeuronMaps` is the panel; :func:`activation_image` computes one map's pixels and
+:class:`NeuronMapOverlay` puts the maps on the network diagram's hidden nodes.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QEvent, QObject, QRectF, Qt
+from PySide6.QtGui import QImage, QPixmap
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QLabel,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from mlpviz.engine.network import Network
+from mlpviz.engine.numbers import format_number
+from mlpviz.engine.types import Array
+from mlpviz.gui.input_plane import InputPlane, input_plane, layer_values
+from mlpviz.gui.session_model import SessionModel
+
+POSITIVE = np.array([0x00, 0x72, 0xB2], dtype=float)  # the diagram's blue
+NEGATIVE = np.array([0xD5, 0x5E, 0x00], dtype=float)  # and vermillion
+MAP_RESOLUTION = 36
+"""Grid points along each axis of a neuron's map."""
+TILE_PX = 52
+LARGE_PX = 220
+MAX_TILES_PER_LAYER = 128
+"""Wider layers show their first neurons' maps only (and say so)."""
+TILE_COLUMNS = 8
+OVERLAY_Z = 11
+"""Above the diagram's nodes (10), below its labels (20 and up)."""
+NODE_FILL = 0.72
+"""Side of a node's map as a share of the node's diameter: it stays inside the circle."""
+HOVER_SCALE = 3.0
+MIDPOINTS = {"sigmoid": 0.5}
+BOUNDED = {"sigmoid": 0.5, "tanh": 1.0}
+"""Half-range of bounded activations: their colour scale is fixed, so maps compare."""
+
+
+def activation_image(activation: str, a: Array, shape: tuple[int, int]) -> Array:
+    """RGB (R_y, R_x, 3) uint8 for one neuron's activations ``a: (R_y·R_x,)``: white at the
+    activation's midpoint, blue above it, vermillion below (module docstring)."""
+    mid = MIDPOINTS.get(activation, 0.0)
+    half = BOUNDED.get(activation)
+    clean = np.nan_to_num(a - mid, nan=0.0, posinf=1e300, neginf=-1e300)
+    if half is None:
+        top = float(np.max(np.abs(clean))) if clean.size else 0.0
+        half = top if top > 0 else 1.0
+    t = np.clip(clean / half, -1.0, 1.0)[:, None]
+    colour = np.where(t >= 0, POSITIVE, NEGATIVE)
+    rgb = 255 * (1 - np.abs(t)) + colour * np.abs(t)
+    return np.clip(rgb, 0, 255).reshape(*shape, 3).astype(np.uint8)
+
+
+def _pixmap(rgb: Array, size: int) -> QPixmap:
+    height, width = rgb.shape[:2]
+    # Flip so that the first row (the lowest y) is drawn at the bottom, as on a plot.
+    data = np.ascontiguousarray(rgb[::-1])
+    image = QImage(data.data, width, height, 3 * width, QImage.Format.Format_RGB888).copy()
+    return QPixmap.fromImage(image).scaled(
+        size,
+        size,
+        Qt.AspectRatioMode.IgnoreAspectRatio,
+        Qt.TransformationMode.SmoothTransformation,
+    )
+
+
+class _Tile(QLabel):
+    """One neuron's small map; hovering it shows it enlarged."""
+
+    def __init__(self, layer: int, index: int, panel: NeuronMaps) -> None:
+        super().__init__(panel)
+        self.layer, self.index = layer, index
+        self._panel = panel
+        self.setFixedSize(TILE_PX, TILE_PX)
+        self.setFrameShape(QLabel.Shape.Box)
+
+    def enterEvent(self, event: QEvent) -> None:
+        self._panel.show_large(self.layer, self.index)
+        super().enterEvent(event)
+
+
+class NeuronMaps(QWidget):
+    """A map per hidden neuron of what it responds to over the input plane (two inputs)."""
+
+    def __init__(self, model: SessionModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = model
+        self._plane: InputPlane | None = None
+        self._values: list[Array] = []  # a[l] over the plane, l = 0..L
+        self._drawn: tuple[Network, int] | None = None
+        self._revision = 0
+        self._large = (1, 0)
+        self.tiles: list[list[_Tile]] = []
+
+        self.large = QLabel(self)
+        self.large.setFixedSize(LARGE_PX, LARGE_PX)
+        self.large.setFrameShape(QLabel.Shape.Box)
+        self.caption = QLabel(self)
+        self.caption.setWordWrap(True)
+        self.note = QLabel(self)
+        self.note.setWordWrap(True)
+        self.grid_host = QWidget()
+        self.grid = QVBoxLayout(self.grid_host)
+        self.grid.setSpacing(3)
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.grid_host)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.large, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addWidget(self.caption)
+        layout.addWidget(self.note)
+        layout.addWidget(scroll, 1)
+
+        model.trained.connect(self.refresh)
+        model.network_changed.connect(self.refresh)
+        model.structure_changed.connect(self._rebuild)
+        model.data_changed.connect(self._rebuild)
+        self._rebuild()
+
+    # --- public ---------------------------------------------------------------------
+    @property
+    def plane(self) -> InputPlane | None:
+        return self._plane
+
+    def neuron_values(self, layer: int, index: int) -> Array:
+        """The activations of neuron ``index`` of hidden layer ``layer`` over the plane,
+        (R_y, R_x); empty without two inputs."""
+        if self._plane is None:
+            return np.empty((0, 0))
+        return self._values[layer][:, index].reshape(self._plane.shape)
+
+    def show_large(self, layer: int, index: int) -> None:
+        """Show neuron ``index`` of hidden layer ``layer`` enlarged (what hovering does)."""
+        self._large = (layer, index)
+        self._draw_large()
+
+    def refresh(self) -> None:
+        """Recompute the maps if the network changed since they were drawn."""
+        net = self.model.network
+        if self._plane is None or (
+            self._drawn is not None and self._drawn[0] is net and self._drawn[1] == self._revision
+        ):
+            return
+        self._drawn = (net, self._revision)
+        self._values = layer_values(net, self._plane.points)
+        for l, tiles in enumerate(self.tiles, start=1):
+            act = net.activations[l - 1]
+            for tile in tiles:
+                rgb = activation_image(act, self._values[l][:, tile.index], self._plane.shape)
+                tile.setPixmap(_pixmap(rgb, TILE_PX))
+        self._draw_large()
+
+    # --- building ------------------------------------------------------------------------
+    def _rebuild(self) -> None:
+        self._revision += 1
+        while self.grid.count():
+            item = self.grid.takeAt(0)
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.setParent(None)
+                widget.deleteLater()
+        self.tiles = []
+        data, net = self.model.data, self.model.network
+        hidden = net.layer_sizes[1:-1]
+        if data.n_inputs != 2 or not hidden:
+            self._plane = None
+            why = (
+                f"the data have {data.n_inputs} input{'s' if data.n_inputs != 1 else ''}"
+                if data.n_inputs != 2
+                else "the network has no hidden layer"
+            )
+            self.note.setText(f"Neuron maps are drawn for two inputs and hidden layers: {why}.")
+            self.large.clear()
+            self.large.hide()
+            self.caption.clear()
+            return
+        x = np.concatenate([data.x_train, data.x_test]) if len(data.x_test) else data.x_train
+        self._plane = input_plane(x, (0, 1), MAP_RESOLUTION)
+        self.large.show()
+        cut = [n for n in hidden if n > MAX_TILES_PER_LAYER]
+        self.note.setText(
+            "Blue: more active than the midpoint, vermillion: less; hover a map to enlarge it."
+            + (f" Layers wider than {MAX_TILES_PER_LAYER} show their first ones." if cut else "")
+        )
+        for l, n in enumerate(hidden, start=1):
+            self.grid.addWidget(QLabel(f"Layer {l} ({net.activations[l - 1]}, {n} neurons)"))
+            block = QWidget()
+            tiles = QGridLayout(block)
+            tiles.setContentsMargins(0, 0, 0, 0)
+            tiles.setSpacing(3)
+            row = []
+            for j in range(min(n, MAX_TILES_PER_LAYER)):
+                tile = _Tile(l, j, self)
+                tile.setToolTip(f"Layer {l}, neuron {j + 1}")
+                tiles.addWidget(tile, j // TILE_COLUMNS, j % TILE_COLUMNS)
+                row.append(tile)
+            tiles.setColumnStretch(TILE_COLUMNS, 1)
+            self.grid.addWidget(block)
+            self.tiles.append(row)
+        self.grid.addStretch(1)
+        if not (1 <= self._large[0] <= len(hidden) and self._large[1] < hidden[self._large[0] - 1]):
+            self._large = (1, 0)
+        self._drawn = None
+        self.refresh()
+
+    def _draw_large(self) -> None:
+        if self._plane is None or not self._values:
+            return
+        layer, index = self._large
+        act = self.model.network.activations[layer - 1]
+        values = self._values[layer][:, index]
+        rgb = activation_image(act, values, self._plane.shape)
+        self.large.setPixmap(_pixmap(rgb, LARGE_PX))
+        low, high = (format_number(float(v), 3) for v in (np.nanmin(values), np.nanmax(values)))
+        self.caption.setText(
+            f"<b>Layer {layer}, neuron {index + 1}</b> ({act}): a from {low} to {high} "
+            "over the input plane (x₁ across, x₂ up)."
+        )
+
+
+class _NodeMap(pg.ImageItem):
+    """A neuron's map on its node of the diagram, inside its circle; three times larger and
+    on top while hovered."""
+
+    def __init__(self, layer: int, index: int, centre: tuple[float, float], size: float) -> None:
+        super().__init__(axisOrder="row-major")
+        self.layer, self.index = layer, index
+        self._centre, self._size = centre, size
+        self.hovered = False
+        self.setAcceptHoverEvents(True)
+        self.setZValue(OVERLAY_Z)
+        self._place()
+
+    def _place(self) -> None:
+        s = self._size * (HOVER_SCALE if self.hovered else 1.0)
+        x, y = self._centre
+        self.setRect(QRectF(x - s / 2, y - s / 2, s, s))
+
+    def set_rgb(self, rgb: Array) -> None:
+        # The diagram's y axis points down: flip so that x₂ grows upwards as on a plot.
+        self.setImage(np.ascontiguousarray(rgb[::-1]), autoLevels=False)
+        self._place()
+
+    def hoverEvent(self, event: object) -> None:
+        self.hovered = not event.isExit()  # type: ignore[attr-defined]
+        self.setZValue(OVERLAY_Z + 30 if self.hovered else OVERLAY_Z)
+        self._place()
+
+
+class NeuronMapOverlay(QObject):
+    """Each hidden neuron's map drawn on its node of the network diagram.
+
+    Uses only the diagram's public accessors: ``view_box``, ``node_position(layer, index)``
+    and ``diagram_layout.radius``. Layers wider than MAX_TILES_PER_LAYER get no maps (the
+    nodes are dots by then).
+    """
+
+    def __init__(self, model: SessionModel, diagram: QWidget) -> None:
+        super().__init__(diagram)
+        self.model = model
+        self.diagram = diagram
+        self.items: list[_NodeMap] = []
+        self._plane: InputPlane | None = None
+        self._drawn: Network | None = None
+        model.trained.connect(self.refresh)
+        model.network_changed.connect(self.refresh)
+        # After the diagram has rebuilt its nodes for the new shape.
+        model.structure_changed.connect(self.rebuild, Qt.ConnectionType.QueuedConnection)
+        model.data_changed.connect(self.rebuild, Qt.ConnectionType.QueuedConnection)
+        self.rebuild()
+
+    def rebuild(self) -> None:
+        box = self.diagram.view_box  # type: ignore[attr-defined]
+        for item in self.items:
+            box.removeItem(item)
+        self.items = []
+        self._drawn = None
+        data, net = self.model.data, self.model.network
+        hidden = net.layer_sizes[1:-1]
+        self._plane = None
+        if data.n_inputs != 2 or not hidden or max(hidden) > MAX_TILES_PER_LAYER:
+            return
+        x = np.concatenate([data.x_train, data.x_test]) if len(data.x_test) else data.x_train
+        self._plane = input_plane(x, (0, 1), MAP_RESOLUTION)
+        size = 2 * float(self.diagram.diagram_layout.radius) * NODE_FILL  # type: ignore[attr-defined]
+        for l, n in enumerate(hidden, start=1):
+            for j in range(n):
+                centre = self.diagram.node_position(l, j)  # type: ignore[attr-defined]
+                item = _NodeMap(l, j, centre, size)
+                box.addItem(item, ignoreBounds=True)
+                self.items.append(item)
+        self.refresh()
+
+    def refresh(self) -> None:
+        net = self.model.network
+        if self._plane is None or net is self._drawn or not self.items:
+            return
+        self._drawn = net
+        values = layer_values(net, self._plane.points)
+        for item in self.items:
+            act = net.activations[item.layer - 1]
+            item.set_rgb(
+                activation_image(act, values[item.layer][:, item.index], self._plane.shape)
+            )
