@@ -3,7 +3,11 @@
 While the user steps, the plot shows the loss on each stepped sample after its update
 (x = update 1..N), growing and shrinking with Step and Back. After training,
 :meth:`LossPlot.set_history` shows the train and test loss per epoch instead; the two
-never share the x axis, since an update and an epoch are different units.
+never share the x axis, since an update and an epoch are different units. For
+classification, a second plot beside it shows the train and test accuracy per epoch.
+
+The plot follows the model's training history (``SessionModel.history_changed``, emitted
+only when an epoch was added or the history cleared) while training runs.
 """
 
 from __future__ import annotations
@@ -67,6 +71,17 @@ class LossPlot(QWidget):
         row.addWidget(self.log_check)
 
         self.plot_widget = pg.PlotWidget(axisItems={"bottom": _IntegerAxis("bottom")})
+        self.accuracy_widget = pg.PlotWidget(axisItems={"bottom": _IntegerAxis("bottom")})
+        accuracy = self.accuracy_widget.getPlotItem()
+        accuracy.showGrid(x=True, y=True, alpha=0.2)
+        accuracy.setLabel("bottom", "epoch")
+        accuracy.setLabel("left", "accuracy")
+        accuracy.setYRange(0.0, 1.0, padding=0.03)
+        accuracy.setMouseEnabled(y=False)
+        # Bottom right: a rising accuracy leaves that corner empty.
+        self.accuracy_legend = accuracy.addLegend(offset=(-10, -10))
+        self.train_accuracy_curve = accuracy.plot(name="train")
+        self.test_accuracy_curve = accuracy.plot(name="test")
         plot = self.plot_widget.getPlotItem()
         plot.showGrid(x=True, y=True, alpha=0.2)
         # Losses read as plain numbers: "0.4", never "400 (x0.001)".
@@ -83,16 +98,21 @@ class LossPlot(QWidget):
             self.test_curve: ("test", "s"),
         }
 
+        plots = QHBoxLayout()
+        plots.addWidget(self.plot_widget, 3)
+        plots.addWidget(self.accuracy_widget, 2)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(row)
-        layout.addWidget(self.plot_widget, 1)
+        layout.addLayout(plots, 1)
 
         self.apply_colours()
         self.log_check.toggled.connect(self._on_log_toggled)
         model.stepped.connect(self._on_model_change)
         model.network_changed.connect(self._on_model_change)
+        model.history_changed.connect(self._on_history_changed)
         self._on_model_change()
+        self._on_history_changed()
 
     # --- public ----------------------------------------------------------------------
     def set_history(
@@ -100,10 +120,13 @@ class LossPlot(QWidget):
         epochs: Sequence[float],
         train_loss: Sequence[float],
         test_loss: Sequence[float] | None = None,
+        train_accuracy: Sequence[float] | None = None,
+        test_accuracy: Sequence[float] | None = None,
     ) -> None:
         """Show the loss per epoch of a training run: ``train_loss`` (and ``test_loss``
-        when given) against ``epochs``, all the same length. Empty ``epochs`` goes back to
-        the loss after each stepped update."""
+        when given) against ``epochs``, all the same length; and, beside it, the
+        accuracies when given and not all NaN (regression has none). Empty ``epochs``
+        goes back to the loss after each stepped update."""
         ep = np.asarray(epochs, dtype=float)
         train = np.asarray(train_loss, dtype=float)
         test = np.asarray(test_loss if test_loss is not None else [], dtype=float)
@@ -118,6 +141,16 @@ class LossPlot(QWidget):
             self._draw(self.test_curve, ep, test)
         else:
             self.test_curve.setData([], [])
+        for curve, values in (
+            (self.train_accuracy_curve, train_accuracy),
+            (self.test_accuracy_curve, test_accuracy),
+        ):
+            acc = np.asarray(values if values is not None else [], dtype=float)
+            if len(acc) != len(ep) or not np.isfinite(acc).any():
+                curve.setData([], [])
+            else:
+                curve.setData(ep, acc)
+                curve.setSymbol("o" if len(ep) <= MAX_MARKED_POINTS else None)
         self._refresh()
 
     def clear_history(self) -> None:
@@ -140,10 +173,19 @@ class LossPlot(QWidget):
         self.legend.setLabelTextColor(c["foreground"])
         self.legend.setBrush(pg.mkBrush(c["background"] + "C0"))
         # Not by colour alone: the test curve is dashed with squares.
+        self.accuracy_widget.setBackground(c["background"])
+        accuracy = self.accuracy_widget.getPlotItem()
+        for side in ("left", "bottom"):
+            accuracy.getAxis(side).setPen(pg.mkPen(c["foreground"]))
+            accuracy.getAxis(side).setTextPen(pg.mkPen(c["foreground"]))
+        self.accuracy_legend.setLabelTextColor(c["foreground"])
+        self.accuracy_legend.setBrush(pg.mkBrush(c["background"] + "C0"))
         for curve, key, style in (
             (self.step_curve, "steps", Qt.PenStyle.SolidLine),
             (self.train_curve, "train", Qt.PenStyle.SolidLine),
             (self.test_curve, "test", Qt.PenStyle.DashLine),
+            (self.train_accuracy_curve, "train", Qt.PenStyle.SolidLine),
+            (self.test_accuracy_curve, "test", Qt.PenStyle.DashLine),
         ):
             curve.setPen(pg.mkPen(c[key], width=2.5, style=style))
             curve.setSymbolBrush(pg.mkBrush(c[key]))
@@ -157,6 +199,23 @@ class LossPlot(QWidget):
         self._draw(self.step_curve, np.arange(1, len(losses) + 1, dtype=float), np.asarray(losses))
         self._refresh()
 
+    def _on_history_changed(self) -> None:
+        h = self.model.history
+        if not h.epoch:
+            if self._history_shown:
+                self.clear_history()
+            else:
+                self._refresh()
+            return
+        has_test = bool(np.isfinite(np.asarray(h.test_loss, dtype=float)).any())
+        self.set_history(
+            h.epoch,
+            h.train_loss,
+            h.test_loss if has_test else None,
+            h.train_accuracy,
+            h.test_accuracy,
+        )
+
     def _on_log_toggled(self, on: bool) -> None:
         self.plot_widget.getPlotItem().setLogMode(y=on)
         self._refresh()
@@ -168,6 +227,8 @@ class LossPlot(QWidget):
     def _refresh(self) -> None:
         """Which curves show, the axis labels, the ranges and the latest value."""
         history = self._history_shown
+        accuracy = history and _count(self.train_accuracy_curve) > 0
+        self.accuracy_widget.setVisible(accuracy)
         self.step_curve.setVisible(not history)
         self.train_curve.setVisible(history)
         self.test_curve.setVisible(history and _count(self.test_curve) > 0)
@@ -187,6 +248,10 @@ class LossPlot(QWidget):
             text = f"Train loss after epoch {epoch}: {float(self.train_curve.yData[-1]):.6g}"
             if self.test_curve.isVisible():
                 text += f"    test: {float(self.test_curve.yData[-1]):.6g}"
+            if accuracy:
+                text += f"    accuracy: train {_percent(self.train_accuracy_curve)}"
+                if _count(self.test_accuracy_curve):
+                    text += f", test {_percent(self.test_accuracy_curve)}"
         elif _count(self.step_curve):
             n = _count(self.step_curve)
             text = f"Loss after update {n}: {float(self.step_curve.yData[-1]):.6g}"
@@ -195,7 +260,15 @@ class LossPlot(QWidget):
         self.latest_label.setText(text)
         plot.setXRange(0.5, max(_count(shown), 1) + 0.5, padding=0.02)
         plot.enableAutoRange(axis="y")
+        if accuracy:
+            last = float(self.train_accuracy_curve.xData[-1])
+            self.accuracy_widget.getPlotItem().setXRange(0.5, last + 0.5, padding=0.02)
 
 
 def _count(curve: pg.PlotDataItem) -> int:
     return 0 if curve.xData is None else len(curve.xData)
+
+
+def _percent(curve: pg.PlotDataItem) -> str:
+    value = float(curve.yData[-1])
+    return "—" if math.isnan(value) else f"{100 * value:.1f} %"
