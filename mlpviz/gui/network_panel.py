@@ -1,0 +1,245 @@
+"""The network panel: hidden layers and their neurons, activations, the output with its
+loss, the initialisation and its seed.
+
+Every change goes through the SessionModel as an undoable edit. A new shape or hidden
+activation draws the weights afresh (the model says so in the status bar, and Undo brings
+the old network back); the output activation and the loss keep the weights. No limit is
+put on the number of layers or neurons (the spin boxes stop at MAX_NEURONS only so that a
+held-down arrow cannot ask for gigabytes).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSignalBlocker
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from mlpviz.engine.activations import ACTIVATIONS
+from mlpviz.engine.losses import LOSSES
+from mlpviz.engine.network import INIT_SCHEMES
+from mlpviz.gui.dataset_presets import LOSS_TITLES, paired_loss, shape_text
+from mlpviz.gui.session_model import SessionModel
+
+HIDDEN_ACTIVATIONS = tuple(name for name in ACTIVATIONS if name != "softmax")
+MAX_NEURONS = 4096
+DEFAULT_NEW_LAYER = 4
+"""Neurons in a hidden layer added by "Add hidden layer" when the network has none."""
+INIT_TITLES = {
+    "uniform01": "uniform [0, 1] (the course page's)",
+    "uniform": "uniform [−1, 1]",
+    "xavier": "Xavier / Glorot",
+    "he": "He",
+}
+
+
+class NetworkPanel(QWidget):
+    """Edits the shape of the model's network (see the module docstring)."""
+
+    def __init__(self, model: SessionModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = model
+        self.summary = QLabel(self)
+        self.summary.setWordWrap(True)
+
+        self.layers_box = QWidget(self)
+        self.layers = QGridLayout(self.layers_box)
+        self.layers.setContentsMargins(0, 0, 0, 0)
+        self.size_spins: list[QSpinBox] = []
+        self.activation_combos: list[QComboBox] = []
+        self.remove_buttons: list[QPushButton] = []
+        self.add_layer = QPushButton("Add hidden layer", self)
+        self.add_layer.setToolTip("Add a hidden layer before the output (re-initialises)")
+        self.add_layer.clicked.connect(self._on_add_layer)
+
+        self.output = QComboBox(self)
+        self.output.addItems(list(ACTIVATIONS))
+        self.output.setToolTip("The output layer's activation; its usual loss is chosen with it")
+        self.loss = QComboBox(self)
+        for name in LOSSES:
+            self.loss.addItem(LOSS_TITLES.get(name, name), name)
+        self.pairing = QLabel(self)
+        self.pairing.setWordWrap(True)
+
+        self.scheme = QComboBox(self)
+        for name in INIT_SCHEMES:
+            self.scheme.addItem(INIT_TITLES.get(name, name), name)
+        self.seed = QSpinBox(self)
+        self.seed.setRange(0, 2**31 - 1)
+        self.seed.setToolTip("The same seed draws the same weights")
+        self.reinitialise = QPushButton("Re-initialise", self)
+        self.reinitialise.setToolTip("Draw every weight afresh with this scheme and seed")
+        self.reinitialise.clicked.connect(self._on_reinitialise)
+        self.new_seed = QPushButton("New seed", self)
+        self.new_seed.setToolTip("Next seed, and re-initialise")
+        self.new_seed.clicked.connect(self._on_new_seed)
+
+        output_form = QFormLayout()
+        output_form.addRow("Output activation", self.output)
+        output_form.addRow("Loss", self.loss)
+        init_row = QHBoxLayout()
+        init_row.addWidget(QLabel("seed"))
+        init_row.addWidget(self.seed, 1)
+        init_row.addWidget(self.new_seed)
+        init_form = QFormLayout()
+        init_form.addRow("Initialisation", self.scheme)
+        init_form.addRow(init_row)
+        init_form.addRow(self.reinitialise)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.summary)
+        layout.addWidget(QLabel("<b>Hidden layers</b>"))
+        layout.addWidget(self.layers_box)
+        layout.addWidget(self.add_layer)
+        layout.addWidget(QLabel("<b>Output</b>"))
+        layout.addLayout(output_form)
+        layout.addWidget(self.pairing)
+        layout.addWidget(QLabel("<b>Weights</b>"))
+        layout.addLayout(init_form)
+        layout.addStretch(1)
+
+        self.output.currentTextChanged.connect(self._on_output)
+        self.loss.currentIndexChanged.connect(self._on_loss)
+        model.structure_changed.connect(self.refresh)
+        model.network_changed.connect(self.refresh)
+        model.training_changed.connect(self.refresh)
+        model.data_changed.connect(self.refresh)
+        self._shown: tuple[list[int], list[str]] | None = None
+        self.refresh()
+
+    # --- model → panel -------------------------------------------------------------------
+    def refresh(self) -> None:
+        net = self.model.network
+        if self._shown != (net.layer_sizes, net.activations):
+            self._shown = (list(net.layer_sizes), list(net.activations))
+            self._rebuild_layers()
+        self.summary.setText(
+            f"<b>{shape_text(net.layer_sizes)}</b>: {net.n_params:,} weights and biases "
+            f"({net.layer_sizes[0]} inputs, {net.layer_sizes[-1]} outputs from the data)."
+        )
+        with QSignalBlocker(self.output), QSignalBlocker(self.loss):
+            self.output.setCurrentText(net.activations[-1])
+            self.loss.setCurrentIndex(self.loss.findData(self.model.config.loss))
+        self._update_pairing()
+        init = self.model.init
+        with QSignalBlocker(self.scheme), QSignalBlocker(self.seed):
+            self.scheme.setCurrentIndex(self.scheme.findData(init.scheme))
+            self.seed.setValue(init.seed if init.seed is not None else 0)
+
+    def _rebuild_layers(self) -> None:
+        while self.layers.count():
+            item = self.layers.takeAt(0)
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.setParent(None)
+                widget.deleteLater()
+        self.size_spins, self.activation_combos, self.remove_buttons = [], [], []
+        net = self.model.network
+        for l in range(1, net.depth):
+            spin = QSpinBox(self.layers_box)
+            spin.setRange(1, MAX_NEURONS)
+            spin.setValue(net.layer_sizes[l])
+            spin.setKeyboardTracking(False)  # one edit per number typed, not per digit
+            spin.setSuffix(" neurons")
+            spin.setToolTip(f"Neurons in hidden layer {l} (re-initialises)")
+            spin.valueChanged.connect(lambda n, l=l: self._on_size(l, n))
+            combo = QComboBox(self.layers_box)
+            combo.addItems(list(HIDDEN_ACTIVATIONS))
+            combo.setCurrentText(net.activations[l - 1])
+            combo.setToolTip(f"Activation of hidden layer {l} (re-initialises)")
+            combo.currentTextChanged.connect(lambda name, l=l: self._on_activation(l, name))
+            remove = QPushButton("Remove", self.layers_box)
+            remove.setToolTip(f"Remove hidden layer {l} (re-initialises)")
+            remove.clicked.connect(lambda _=False, l=l: self._on_remove(l))
+            row = l - 1
+            self.layers.addWidget(QLabel(f"Layer {l}"), row, 0)
+            self.layers.addWidget(spin, row, 1)
+            self.layers.addWidget(combo, row, 2)
+            self.layers.addWidget(remove, row, 3)
+            self.size_spins.append(spin)
+            self.activation_combos.append(combo)
+            self.remove_buttons.append(remove)
+        if net.depth == 1:
+            self.layers.addWidget(QLabel("None: the inputs connect straight to the output."))
+
+    def _update_pairing(self) -> None:
+        act, loss = self.model.network.activations[-1], self.model.config.loss
+        outputs = self.model.network.layer_sizes[-1]
+        notes = []
+        if act == "softmax" and outputs == 1:
+            notes.append("Softmax of a single output is always 1: use sigmoid for two classes.")
+        usual = paired_loss(act)
+        if loss != usual:
+            notes.append(f"{act} usually goes with {LOSS_TITLES[usual]}.")
+        self.pairing.setText(" ".join(notes))
+        self.pairing.setVisible(bool(notes))
+
+    # --- panel → model -------------------------------------------------------------------
+    def _edit(self, sizes: list[int], activations: list[str]) -> None:
+        try:
+            self.model.set_structure(sizes, activations)
+        except ValueError as error:
+            self.model.message.emit(f"Not changed: {error}")
+            self.refresh()
+
+    def _on_size(self, layer: int, n: int) -> None:
+        net = self.model.network
+        sizes = list(net.layer_sizes)
+        if sizes[layer] != n:
+            sizes[layer] = n
+            self._edit(sizes, list(net.activations))
+
+    def _on_activation(self, layer: int, name: str) -> None:
+        net = self.model.network
+        acts = list(net.activations)
+        if acts[layer - 1] != name:
+            acts[layer - 1] = name
+            self._edit(list(net.layer_sizes), acts)
+
+    def _on_remove(self, layer: int) -> None:
+        net = self.model.network
+        sizes, acts = list(net.layer_sizes), list(net.activations)
+        del sizes[layer]
+        del acts[layer - 1]
+        self._edit(sizes, acts)
+
+    def _on_add_layer(self) -> None:
+        net = self.model.network
+        sizes, acts = list(net.layer_sizes), list(net.activations)
+        # A copy of the last hidden layer, or a small tanh layer for a network without one.
+        size = sizes[-2] if net.depth > 1 else DEFAULT_NEW_LAYER
+        act = acts[-2] if net.depth > 1 else "tanh"
+        self._edit([*sizes[:-1], size, sizes[-1]], [*acts[:-1], act, acts[-1]])
+
+    def _on_output(self, name: str) -> None:
+        if name and name != self.model.network.activations[-1]:
+            self._set_output(name, paired_loss(name))
+
+    def _on_loss(self) -> None:
+        loss = self.loss.currentData()
+        if loss and loss != self.model.config.loss:
+            self._set_output(self.model.network.activations[-1], loss)
+
+    def _set_output(self, activation: str, loss: str) -> None:
+        try:
+            self.model.set_output(activation, loss)
+        except ValueError as error:
+            self.model.message.emit(f"Not changed: {error}")
+            self.refresh()
+
+    def _on_reinitialise(self) -> None:
+        self.model.reinitialise(self.scheme.currentData(), self.seed.value())
+
+    def _on_new_seed(self) -> None:
+        with QSignalBlocker(self.seed):
+            self.seed.setValue(self.seed.value() + 1)
+        self._on_reinitialise()
