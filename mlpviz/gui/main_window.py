@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QToolBar, QVBoxL
 from mlpviz.engine.numbers import format_number
 from mlpviz.engine.stepper import PhaseKind
 from mlpviz.gui.activation_plot import ActivationPlot
+from mlpviz.gui.exports import Exports
 from mlpviz.gui.file_actions import FileActions
 from mlpviz.gui.formula_panel import FormulaPanel
 from mlpviz.gui.loss_plot import LossPlot
@@ -80,6 +81,8 @@ class MainWindow(QMainWindow):
         self.file_actions = FileActions(self)
         self.file_actions.build_menu(self.menuBar())
         self.actions_by_name.update({f"file_{k}": a for k, a in self.file_actions.actions.items()})
+        self.exports = Exports(self)
+        self.exports.build_menu(self.menuBar())
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
