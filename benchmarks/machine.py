@@ -39,13 +39,15 @@ def torch_version() -> str | None:
 
 
 def describe_machine() -> dict[str, Any]:
-    """CPU, cores, OS and the versions of Python, numpy, torch, PySide6 and the BLAS."""
+    """CPU, cores, the 1-minute load average (other work on the machine), OS and the
+    versions of Python, numpy, torch, PySide6 and the BLAS."""
     try:
         from PySide6 import __version__ as pyside_version
     except ImportError:
         pyside_version = None
     return {
         "cpu": cpu_model(),
+        "load_average": os.getloadavg()[0] if hasattr(os, "getloadavg") else None,
         "cores": os.cpu_count(),
         "os": f"{platform.system()} {platform.release()}",
         "python": platform.python_version(),

@@ -53,8 +53,10 @@ def machine_lines(machine: dict[str, object]) -> list[str]:
         + ")"
         for b in blas
     )
+    load = machine.get("load_average")
     return [
-        f"- CPU: {machine['cpu']}, {machine['cores']} cores; {machine['os']}",
+        f"- CPU: {machine['cpu']}, {machine['cores']} cores; {machine['os']}"
+        + (f"; load average {load:.2f} when the run started" if load is not None else ""),
         f"- Python {machine['python']}, numpy {machine['numpy']}, "
         f"PyTorch {machine['torch'] or 'not installed'}, PySide6 {machine['pyside6']}",
         f"- Thread pools (threadpoolctl): {pools or 'threadpoolctl not installed'}",
@@ -103,6 +105,7 @@ def main(argv: list[str] | None = None) -> int:
     unknown = [g for g in chosen if g not in GROUPS]
     if unknown:
         parser.error(f"unknown group(s) {', '.join(unknown)} (known: {', '.join(GROUPS)})")
+    machine = describe_machine()  # before the run, so the load average is other work's
     figures: list[Figure] = []
     problems: dict[str, str] = {}
     for group in chosen:
@@ -112,7 +115,6 @@ def main(argv: list[str] | None = None) -> int:
         if problem:
             problems[group] = problem
             print(f"{group} failed:\n{problem}", file=sys.stderr)
-    machine = describe_machine()
     md, js = write_results(figures, problems, machine, args.quick)
     print(markdown_table(figures))
     print(f"\nwritten: {md.relative_to(REPOSITORY)}, {js.relative_to(REPOSITORY)}")

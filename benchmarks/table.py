@@ -12,9 +12,12 @@ from typing import Any
 class Figure:
     """One measured figure: mlpviz's median, the reference's in the same run, the target.
 
-    ``speedup`` is how many times better mlpviz is than the reference: reference ÷ mlpviz
-    for times (lower is better), mlpviz ÷ reference for rates (``higher_is_better``).
-    ``met`` is None where no target applies.
+    A reference is either a competitor doing the same work (PyTorch) or, with
+    ``reference_is_floor``, the least the platform itself costs for it (an empty Qt
+    window): a floor gives context, not a race. ``speedup`` is how many times better
+    mlpviz is than a competitor: reference ÷ mlpviz for times (lower is better),
+    mlpviz ÷ reference for rates (``higher_is_better``). ``met`` is None where no target
+    applies.
     """
 
     group: str
@@ -24,13 +27,16 @@ class Figure:
     reference: float | None = None
     reference_name: str = ""
     higher_is_better: bool = False
+    reference_is_floor: bool = False
     target: str = ""
     met: bool | None = None
     note: str = ""
 
     @property
     def speedup(self) -> float | None:
-        if self.reference is None or not self.mlpviz or not self.reference:
+        if self.reference is None or self.reference_is_floor:
+            return None
+        if not self.mlpviz or not self.reference:
             return None
         if self.higher_is_better:
             return self.mlpviz / self.reference
@@ -72,9 +78,13 @@ def markdown_table(figures: list[Figure]) -> str:
         speedup = f"{f.speedup:.2f}×" if f.speedup is not None else "—"
         met = {True: "yes", False: "**no**", None: "—"}[f.met]
         name = f.name + (f" ({f.note})" if f.note else "")
+        reference = format_value(f.reference, f.unit)
+        if f.reference is not None and f.reference_name:
+            kind = "floor: " if f.reference_is_floor else ""
+            reference += f" ({kind}{f.reference_name})"
         lines.append(
             f"| {name} | {format_value(f.mlpviz, f.unit)} "
-            f"| {format_value(f.reference, f.unit)} | {speedup} | {f.target or '—'} | {met} |"
+            f"| {reference} | {speedup} | {f.target or '—'} | {met} |"
         )
     return "\n".join(lines)
 
