@@ -372,16 +372,17 @@ class SessionModel(QObject):
         (see :class:`Session`). The history is cleared.
 
         ``network`` (and ``config``, ``init``) come with the data, e.g. a dataset's preset.
-        Without one, the network in force is kept if it fits the data, and otherwise its
-        hidden layers are kept and its input and output layers fitted to the data, with
-        weights drawn afresh and the loss that suits the output (the message says so).
+        Without one, the network in force is kept if it fits the data (as many inputs and
+        outputs, the same task); otherwise its hidden layers are kept and its input and
+        output layers fitted to the data, with weights drawn afresh and the output
+        activation and loss that suit the data (the message says so).
         """
         old = self.to_session()
         config = config if config is not None else old.training
         init = init if init is not None else self.init
         note = ""
         if network is None:
-            if fits(old.network, data):
+            if fits(old.network, data) and data.task == old.data.task:
                 network = old.network
                 note = "the network and its weights are kept"
             else:

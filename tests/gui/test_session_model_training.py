@@ -50,11 +50,21 @@ def test_set_dataset_with_a_network_and_undo(course_model: SessionModel, qtbot: 
 
 
 def test_set_dataset_keeps_a_network_that_fits(course_model: SessionModel) -> None:
-    m = course_model
+    m = spiral_model(course_model)
+    net = m.network.copy()
     xor = make_dataset("xor", n_samples=20, seed=1)
     m.set_dataset(xor, {"kind": "dataset", "name": "xor", "n_samples": 20, "seed": 1})
-    assert m.network.equals(course_example())  # 2 inputs, 1 output: it fits
+    assert m.network.equals(net)  # 2 inputs, 1 output, classification: it fits
     np.testing.assert_array_equal(m.x, xor.x_train)
+
+
+def test_set_dataset_of_another_task_refits_the_output(course_model: SessionModel) -> None:
+    m = course_model  # regression, mse
+    m.set_dataset(make_dataset("xor", n_samples=20), {"kind": "dataset", "name": "xor"})
+    assert m.network.layer_sizes == [2, 2, 1]
+    assert m.network.activations == ["sigmoid", "sigmoid"]
+    assert m.config.loss == "bce"
+    assert not m.network.equals(course_example())  # drawn afresh
 
 
 def test_set_dataset_adapts_a_network_that_does_not(course_model: SessionModel) -> None:
