@@ -7,9 +7,11 @@ from pathlib import Path
 
 import pyqtgraph as pg
 from PySide6.QtCore import QCoreApplication
+from PySide6.QtGui import QIcon, QPixmap
 from PySide6.QtWidgets import QApplication
 
 from mlpviz import __version__
+from mlpviz.engine.resources import resource
 from mlpviz.engine.session import Session, SessionError, default_session, load_session
 from mlpviz.gui.file_actions import Dialogs
 from mlpviz.gui.main_window import MainWindow
@@ -22,13 +24,39 @@ from mlpviz.gui.recovery import (
 from mlpviz.gui.session_model import SessionModel
 from mlpviz.gui.settings import AppSettings
 
+APP_ID = "io.github.mlpviz.mlpviz"
+"""The reverse-DNS id of the desktop entry and AppStream metadata (packaging/)."""
+
+
+def application_icon() -> QIcon:
+    """The mlpviz icon at every size shipped as resources/icons/mlpviz-<N>.png.
+
+    Read through importlib.resources as bytes, so it is found in a wheel, an editable
+    install and a frozen bundle alike; PNGs rather than the SVG because they need no
+    icon-engine plugin. Empty (null) if none is found: the app still runs.
+    """
+    icon = QIcon()
+    try:
+        entries = sorted(resource("icons").iterdir(), key=lambda entry: entry.name)
+    except (FileNotFoundError, NotADirectoryError):
+        return icon
+    for entry in entries:
+        if entry.name.startswith("mlpviz-") and entry.name.endswith(".png"):
+            pixmap = QPixmap()
+            if pixmap.loadFromData(entry.read_bytes(), "PNG"):
+                icon.addPixmap(pixmap)
+    return icon
+
 
 def configure_application(app: QApplication) -> None:
-    """Names (for QSettings) and the pyqtgraph defaults every view relies on."""
+    """Names (for QSettings), the window icon and the pyqtgraph defaults every view relies on."""
     QCoreApplication.setOrganizationName("mlpviz")
     QCoreApplication.setApplicationName("mlpviz")
     QCoreApplication.setApplicationVersion(__version__)
     app.setApplicationDisplayName("mlpviz")
+    # Wayland compositors find the taskbar icon through the desktop entry of this id.
+    app.setDesktopFileName(APP_ID)
+    app.setWindowIcon(application_icon())
     pg.setConfigOptions(antialias=True, background="w", foreground="k")
 
 
