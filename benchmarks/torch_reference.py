@@ -9,7 +9,6 @@ says whether it is installed, and nothing in mlpviz imports it.
 from __future__ import annotations
 
 import contextlib
-import importlib.util
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -19,10 +18,16 @@ from mlpviz.engine.network import Network
 from mlpviz.engine.types import Array
 
 TORCH_INSTALL = "pip install torch==2.13.0"
+INSTALL = "pip install torch==2.13.0 threadpoolctl"
+"""The benchmarks' own dependencies (docs/benchmarks.md); mlpviz needs neither."""
 
 
 def torch_available() -> bool:
-    return importlib.util.find_spec("torch") is not None
+    try:
+        import torch  # noqa: F401
+    except ImportError:
+        return False
+    return True
 
 
 def _activation(name: str) -> Callable[[Any], Any]:
@@ -40,7 +45,10 @@ def _activation(name: str) -> Callable[[Any], Any]:
 @contextlib.contextmanager
 def thread_limit(n: int) -> Iterator[None]:
     """numpy's BLAS, OpenMP pools and torch's intra-op threads all pinned to ``n``."""
-    from threadpoolctl import threadpool_limits
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:
+        raise SystemExit(f"the benchmarks pin threads with threadpoolctl: {INSTALL}") from None
 
     torch_threads = None
     if torch_available():

@@ -159,12 +159,13 @@ def measure(case: ThroughputCase, rounds: int) -> list[Figure]:
         medians = interleaved_medians(contestants, rounds=rounds, block_seconds=0.0)
     rate = {name: samples_per_round / seconds for name, seconds in medians.items()}
     target = case.target
-    note = "" if "torch" in rate else f"PyTorch not installed: {TORCH_INSTALL}"
+    notes = [] if "torch" in rate else [f"PyTorch not installed: {TORCH_INSTALL}"]
     if "numpy floor" in rate:
-        note = (
+        notes.append(
             f"limit: a bare numpy loop keeping no numbers and checking nothing trains "
             f"{rate['numpy floor']:,.0f} samples/s"
         )
+    note = "; ".join(notes)
     return [
         Figure(
             GROUP,
