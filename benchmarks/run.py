@@ -30,6 +30,9 @@ GROUPS = {
 
 RESULTS = Path(__file__).resolve().parent / "results"
 REPOSITORY = Path(__file__).resolve().parent.parent
+DOCS = REPOSITORY / "docs" / "benchmarks.md"
+DOCS_BEGIN, DOCS_END = "<!-- latest results: begin -->", "<!-- latest results: end -->"
+"""docs/benchmarks.md shows the latest results between these lines (``--docs`` rewrites it)."""
 
 
 def run_group(module: str, quick: bool) -> tuple[list[Figure], str]:
@@ -63,20 +66,35 @@ def machine_lines(machine: dict[str, object]) -> list[str]:
     ]
 
 
-def write_results(
-    figures: list[Figure], problems: dict[str, str], machine: dict[str, object], quick: bool
-) -> tuple[Path, Path]:
-    RESULTS.mkdir(parents=True, exist_ok=True)
+def results_lines(figures: list[Figure], machine: dict[str, object], quick: bool) -> list[str]:
+    """The machine and the table, as Markdown lines."""
     when = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    lines = [
-        "# mlpviz benchmarks: latest results",
-        "",
+    return [
         f"Measured {when} with `python -m benchmarks.run{' --quick' if quick else ''}` on:",
         "",
         *machine_lines(machine),
         "",
         markdown_table(figures),
     ]
+
+
+def update_docs(lines: list[str]) -> None:
+    """Put ``lines`` between the result markers of docs/benchmarks.md."""
+    text = DOCS.read_text(encoding="utf-8")
+    head, sep, rest = text.partition(DOCS_BEGIN)
+    _, sep_end, tail = rest.partition(DOCS_END)
+    if not (sep and sep_end):
+        raise SystemExit(f"{DOCS} has no {DOCS_BEGIN} … {DOCS_END} lines to fill")
+    body = "\n".join(lines)
+    DOCS.write_text(f"{head}{DOCS_BEGIN}\n{body}\n{DOCS_END}{tail}", encoding="utf-8")
+
+
+def write_results(
+    figures: list[Figure], problems: dict[str, str], machine: dict[str, object], quick: bool
+) -> tuple[Path, Path]:
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    when = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    lines = ["# mlpviz benchmarks: latest results", "", *results_lines(figures, machine, quick)]
     if problems:
         lines += ["", "## Groups that failed", ""]
         lines += [f"- {group}: {text.splitlines()[-1]}" for group, text in problems.items()]
@@ -98,6 +116,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="fewer repetitions, for a check")
     parser.add_argument(
+        "--docs", action="store_true", help="also put the table into docs/benchmarks.md"
+    )
+    parser.add_argument(
         "--groups", default=",".join(GROUPS), help=f"comma-separated, of {', '.join(GROUPS)}"
     )
     args = parser.parse_args(argv)
@@ -116,6 +137,8 @@ def main(argv: list[str] | None = None) -> int:
             problems[group] = problem
             print(f"{group} failed:\n{problem}", file=sys.stderr)
     md, js = write_results(figures, problems, machine, args.quick)
+    if args.docs:
+        update_docs(results_lines(figures, machine, args.quick))
     print(markdown_table(figures))
     print(f"\nwritten: {md.relative_to(REPOSITORY)}, {js.relative_to(REPOSITORY)}")
     return 1 if problems else 0
