@@ -27,9 +27,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
-from PySide6.QtCore import QByteArray, QObject, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QMenu, QMenuBar, QMessageBox, QWidget
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QFileDialog,
+    QInputDialog,
+    QMenu,
+    QMenuBar,
+    QMessageBox,
+    QWidget,
+)
 
 from mlpviz.engine.datasets import Dataset
 from mlpviz.engine.network import Network
@@ -161,10 +169,30 @@ def same_content(a: Session, b: Session) -> bool:
 # --- the view: where the step stands and how the window looks -----------------------------
 
 
+DOCK_AREAS = {
+    "left": Qt.DockWidgetArea.LeftDockWidgetArea,
+    "right": Qt.DockWidgetArea.RightDockWidgetArea,
+    "top": Qt.DockWidgetArea.TopDockWidgetArea,
+    "bottom": Qt.DockWidgetArea.BottomDockWidgetArea,
+}
+MAX_DOCK_SIZE = 10_000
+
+
+def _dock_view(window: MainWindow, dock: QDockWidget) -> dict[str, object]:
+    area = window.dockWidgetArea(dock)
+    name = next((k for k, v in DOCK_AREAS.items() if v == area), "right")
+    return {"visible": not dock.isHidden(), "area": name,
+            "width": dock.width(), "height": dock.height()}  # fmt: skip
+
+
 def capture_view(window: MainWindow) -> dict[str, object]:
     """The ``view`` object of a session saved from ``window``: the phase, the selection,
-    the diagram's decimals, the gradient-check toggle, which docks show and the dock
-    layout (Qt's saveState, base64)."""
+    the diagram's decimals, the gradient-check toggle, and per dock whether it shows, its
+    side of the window and its size.
+
+    The docks are described in plain JSON, not as Qt's saveState bytes: restoreState
+    crashes on damaged bytes, and a session file may come from anywhere.
+    """
     m = window.model
     sel = m.selection
     return {
@@ -174,8 +202,7 @@ def capture_view(window: MainWindow) -> dict[str, object]:
         else {"kind": sel.kind, "layer": sel.layer, "index": sel.index, "source": sel.source},
         "precision": window.network_view.precision,
         "gradcheck": m.gradcheck,
-        "docks": {name: not dock.isHidden() for name, dock in window.docks.items()},
-        "window_state": bytes(window.saveState().toBase64().data()).decode("ascii"),
+        "docks": {name: _dock_view(window, dock) for name, dock in window.docks.items()},
     }
 
 
@@ -203,19 +230,39 @@ def _selection(value: object, sizes: Sequence[int]) -> Selection | None:
     return Selection(str(kind), layer, index, source) if ok else None
 
 
+def _size(value: object) -> int | None:
+    return value if _is_int(value) and 0 < value <= MAX_DOCK_SIZE else None  # type: ignore[operator]
+
+
+def _restore_docks(window: MainWindow, docks: Mapping[str, object]) -> None:
+    """Each named dock's side, visibility and size, as far as the saved values make sense."""
+    widths: list[tuple[QDockWidget, int]] = []
+    heights: list[tuple[QDockWidget, int]] = []
+    for name, saved in docks.items():
+        dock = window.docks.get(name)
+        if dock is None or not isinstance(saved, Mapping):
+            continue
+        area = DOCK_AREAS.get(saved.get("area"))  # type: ignore[arg-type]
+        if area is not None and window.dockWidgetArea(dock) != area:
+            window.addDockWidget(area, dock)
+        visible = saved.get("visible")
+        if isinstance(visible, bool):
+            dock.setVisible(visible)
+        if (width := _size(saved.get("width"))) is not None:
+            widths.append((dock, width))
+        if (height := _size(saved.get("height"))) is not None:
+            heights.append((dock, height))
+    window.resize_docks(widths, heights)
+
+
 def restore_view(window: MainWindow, view: Mapping[str, object]) -> None:
     """Bring ``window`` back to a saved ``view`` (see :func:`capture_view`). The view is
     free-form: an entry that is missing, of the wrong type or out of range is skipped, so
     a hand-edited view never stops a session from opening."""
     m = window.model
-    state = view.get("window_state")
-    if isinstance(state, str) and state.isascii():
-        window.restore_layout(QByteArray.fromBase64(state.encode("ascii")))
     docks = view.get("docks")
     if isinstance(docks, Mapping):
-        for name, shown in docks.items():
-            if name in window.docks and isinstance(shown, bool):
-                window.docks[name].setVisible(shown)
+        _restore_docks(window, docks)
     precision = view.get("precision")
     if _is_int(precision):
         assert isinstance(precision, int)

@@ -67,6 +67,9 @@ class MainWindow(QMainWindow):
             self.docks["activation"], self.docks["loss"], Qt.Orientation.Horizontal
         )
         self._laid_out = False
+        self._saved_dock_sizes: (
+            tuple[list[tuple[QDockWidget, int]], list[tuple[QDockWidget, int]]] | None
+        ) = None
 
         self.actions_by_name: dict[str, QAction] = {}
         self._build_actions()
@@ -102,6 +105,8 @@ class MainWindow(QMainWindow):
             self.resizeDocks(
                 [self.docks["activation"]], [int(self.height() * 0.25)], Qt.Orientation.Vertical
             )
+        if self._saved_dock_sizes is not None:
+            self.resize_docks(*self._saved_dock_sizes)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if not self.file_actions.confirm_close():
@@ -120,6 +125,26 @@ class MainWindow(QMainWindow):
             return False
         self._laid_out = True
         return True
+
+    def resize_docks(
+        self, widths: list[tuple[QDockWidget, int]], heights: list[tuple[QDockWidget, int]]
+    ) -> None:
+        """Dock widths and heights as a session saved them: now if the window is shown,
+        else at its first show (before it, sizes do not take), instead of the defaults."""
+        if not (widths or heights):
+            return
+        if not self.isVisible():
+            self._laid_out = True
+            self._saved_dock_sizes = (widths, heights)
+            return
+        self._saved_dock_sizes = None
+        for sizes, orientation in (
+            (widths, Qt.Orientation.Horizontal),
+            (heights, Qt.Orientation.Vertical),
+        ):
+            shown = [(d, n) for d, n in sizes if not d.isHidden() and not d.isFloating()]
+            if shown:
+                self.resizeDocks([d for d, _ in shown], [n for _, n in shown], orientation)
 
     def _title(self) -> str:
         name = self.model.session.name or "Untitled session"

@@ -9,6 +9,7 @@ fresh store from tests/gui/conftest.py and never touch the user's.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -35,12 +36,16 @@ class Key:
 VERSION_KEY = Key("settings_version", 0)
 WINDOW_GEOMETRY = Key("window/geometry", QByteArray())
 WINDOW_STATE = Key("window/state", QByteArray())
+WINDOW_CHECKSUM = Key("window/checksum", "")
 THEME = Key("view/theme", "light")
 PRECISION = Key("view/precision", 4)
 RECENT_FILES = Key("files/recent", [])
 LAST_FOLDER = Key("files/last_folder", "")
 
-KEYS = (VERSION_KEY, WINDOW_GEOMETRY, WINDOW_STATE, THEME, PRECISION, RECENT_FILES, LAST_FOLDER)
+KEYS = (
+    VERSION_KEY, WINDOW_GEOMETRY, WINDOW_STATE, WINDOW_CHECKSUM, THEME, PRECISION, RECENT_FILES,
+    LAST_FOLDER,
+)  # fmt: skip
 
 
 def _from_unversioned(store: QSettings) -> None:
@@ -64,6 +69,12 @@ def migrate(store: QSettings) -> None:
     store.setValue(VERSION_KEY.name, SETTINGS_VERSION)
 
 
+def _checksum(geometry: QByteArray, state: QByteArray) -> str:
+    digest = hashlib.sha256(bytes(geometry.data()))
+    digest.update(bytes(state.data()))
+    return digest.hexdigest()
+
+
 def _int(value: object, default: int) -> int:
     try:
         return int(str(value))
@@ -82,17 +93,28 @@ class AppSettings:
         return self.store.value(key.name, key.default)
 
     # --- window layout ---------------------------------------------------------------
+    # Qt's restoreState crashes on damaged bytes, so the layout is only handed back when
+    # its checksum shows it is exactly what this module stored.
+    def _window_layout(self) -> tuple[QByteArray, QByteArray]:
+        geometry, state = self._get(WINDOW_GEOMETRY), self._get(WINDOW_STATE)
+        if not (isinstance(geometry, QByteArray) and isinstance(state, QByteArray)):
+            return QByteArray(), QByteArray()
+        if self._get(WINDOW_CHECKSUM) != _checksum(geometry, state):
+            return QByteArray(), QByteArray()
+        return geometry, state
+
     def window_geometry(self) -> QByteArray:
-        value = self._get(WINDOW_GEOMETRY)
-        return value if isinstance(value, QByteArray) else QByteArray()
+        """saveGeometry() as stored at the last close (empty if none or damaged)."""
+        return self._window_layout()[0]
 
     def window_state(self) -> QByteArray:
-        value = self._get(WINDOW_STATE)
-        return value if isinstance(value, QByteArray) else QByteArray()
+        """saveState() as stored at the last close (empty if none or damaged)."""
+        return self._window_layout()[1]
 
     def set_window_layout(self, geometry: QByteArray, state: QByteArray) -> None:
         self.store.setValue(WINDOW_GEOMETRY.name, geometry)
         self.store.setValue(WINDOW_STATE.name, state)
+        self.store.setValue(WINDOW_CHECKSUM.name, _checksum(geometry, state))
 
     # --- view ------------------------------------------------------------------------
     def theme(self) -> str:

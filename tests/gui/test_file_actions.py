@@ -167,6 +167,8 @@ def test_reopen_gives_back_every_number_and_the_phase(
     m.select(Selection("weight", 1, 0, 1))
     window.network_view.set_precision(6)
     window.docks["loss"].hide()
+    window.resize_docks([(window.docks["formula"], 420)], [])
+    formula_width = window.docks["formula"].width()
     dialogs_of(window).path = str(tmp_path / "lecture")
     assert window.file_actions.save()
     path = tmp_path / "lecture.json"  # the suffix is added
@@ -181,6 +183,7 @@ def test_reopen_gives_back_every_number_and_the_phase(
     assert other.model.selection == Selection("weight", 1, 0, 1)
     assert other.network_view.precision == 6
     assert other.docks["loss"].isHidden() and not other.docks["formula"].isHidden()
+    assert abs(other.docks["formula"].width() - formula_width) <= 2
     assert not other.isWindowModified()
     # Going on from there is the same in both windows too.
     for win in (window, other):
@@ -458,3 +461,57 @@ def test_import_weights_of_another_shape_names_it_and_changes_nothing(
     warning = dialogs_of(window).warnings[-1]
     assert "the file's network is 2-3-1, this one is 2-2-1" in warning
     assert window.model.network.equals(course_example()) and not window.isWindowModified()
+
+
+# --- settings ---------------------------------------------------------------------------------
+
+
+def test_settings_keep_recent_files_precision_and_a_checked_window_layout(tmp_path: Path) -> None:
+    from PySide6.QtCore import QByteArray, QSettings
+
+    from mlpviz.gui import settings as settings_module
+    from mlpviz.gui.settings import RECENT_FILES_MAX, AppSettings
+
+    store = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
+    s = AppSettings(store)
+    assert store.value("settings_version") == settings_module.SETTINGS_VERSION
+    assert (s.precision(), s.theme(), s.recent_files()) == (4, "light", [])
+    for i in range(RECENT_FILES_MAX + 3):
+        s.add_recent_file(str(tmp_path / f"{i}.json"))
+    s.add_recent_file(str(tmp_path / "3.json"))  # again: moves to the front, once
+    files = s.recent_files()
+    assert len(files) == RECENT_FILES_MAX and files[0] == str(tmp_path / "3.json")
+    assert files.count(str(tmp_path / "3.json")) == 1
+    assert s.last_folder() == str(tmp_path)
+    with pytest.raises(ValueError):
+        s.set_precision(13)
+    store.setValue("view/precision", "not a number")
+    assert s.precision() == 4
+    s.set_window_layout(QByteArray(b"geometry"), QByteArray(b"\x00\xffstate"))
+    again = AppSettings(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    assert bytes(again.window_state().data()) == b"\x00\xffstate"
+    # Damaged layout bytes are never handed to restoreState (which crashes on them).
+    store.setValue("window/state", QByteArray(b"\x00\xfestate"))
+    assert again.window_state().isEmpty() and again.window_geometry().isEmpty()
+
+
+def test_settings_migrate_one_version_at_a_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtCore import QSettings
+
+    from mlpviz.gui import settings as settings_module
+
+    store = QSettings(str(tmp_path / "old.ini"), QSettings.Format.IniFormat)
+    store.setValue("settings_version", 1)
+    store.setValue("recentFiles", "/old/place.json")
+
+    def v1_to_v2(old: QSettings) -> None:
+        old.setValue("files/recent", [old.value("recentFiles")])
+        old.remove("recentFiles")
+
+    monkeypatch.setattr(settings_module, "SETTINGS_VERSION", 2)
+    monkeypatch.setitem(settings_module.MIGRATIONS, 1, v1_to_v2)
+    s = settings_module.AppSettings(store)
+    assert s.recent_files() == ["/old/place.json"] and store.value("recentFiles") is None
+    assert int(store.value("settings_version")) == 2
