@@ -41,6 +41,7 @@ def torch_version() -> str | None:
 def describe_machine() -> dict[str, Any]:
     """CPU, cores, the 1-minute load average (other work on the machine), OS and the
     versions of Python, numpy, torch, PySide6 and the BLAS."""
+    pyside_version: str | None
     try:
         from PySide6 import __version__ as pyside_version
     except ImportError:

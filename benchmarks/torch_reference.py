@@ -101,6 +101,7 @@ class TorchStep:
         loss.backward()
         with torch.no_grad():
             for p in self.params:
+                assert p.grad is not None
                 p.sub_(p.grad, alpha=self.learning_rate)
         return loss
 
