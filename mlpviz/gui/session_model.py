@@ -567,7 +567,7 @@ class SessionModel(QObject):
 
     def _install(self, session: Session, message: str) -> None:
         """Make ``session`` the open one (an undoable whole-session edit)."""
-        old = self.network
+        old, old_data = self.network, self.data
         self.session = session
         self.stepper = self._make_stepper(session)
         self.selection = None
@@ -576,7 +576,8 @@ class SessionModel(QObject):
             old.activations,
         ):
             self.structure_changed.emit()
-        self.data_changed.emit()
+        if not _same_data(old_data, session.data):
+            self.data_changed.emit()
         self.history_changed.emit()
         self.training_changed.emit()
         self.trained.emit()
@@ -591,6 +592,21 @@ def _init_text(init: InitConfig) -> str:
     seed = "a random seed" if init.seed is None else f"seed {init.seed}"
     scale = f" ±{init.scale:g}" if init.scheme == "uniform" else ""
     return f"{init.scheme}{scale}, {seed}"
+
+
+def _same_data(a: Dataset, b: Dataset) -> bool:
+    """The same samples, split and task (names aside)."""
+    if a is b:
+        return True
+    return a.task == b.task and all(
+        np.array_equal(p, q)
+        for p, q in (
+            (a.x_train, b.x_train),
+            (a.y_train, b.y_train),
+            (a.x_test, b.x_test),
+            (a.y_test, b.y_test),
+        )
+    )
 
 
 def copy_history(h: History) -> History:

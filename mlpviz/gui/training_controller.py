@@ -134,6 +134,7 @@ class TrainingController(QObject):
         self._rate_mark = (0.0, 0)  # (time, trainer samples) where samples/s is measured from
         self._last_finite: tuple[Network, OptimizerState | None, History] | None = None
         model.history_changed.connect(self._on_history_changed)
+        model.data_changed.connect(self._on_data_changed)
 
     # --- reading ---------------------------------------------------------------------
     @property
@@ -235,24 +236,31 @@ class TrainingController(QObject):
         """The Trainer, rebuilt from the model if the model changed since the last hand-over,
         or with the model's settings if only those changed."""
         m = self.model
-        source = (m.session.data, m.x, m.y)
         trainer = self._trainer
-        same_data = len(self._source) == 3 and all(
-            a is b for a, b in zip(source, self._source, strict=True)
-        )
-        if trainer is None or m.network is not self._published or not same_data:
+        if trainer is None or not self._in_sync():
             history = m.history
             optimizer = Optimizer(m.config.optimizer, m.stepper.optimizer.state)
             trainer = Trainer(m.network, m.data, m.config, optimizer, copy_history(history))
             self._trainer = trainer
             self._published = m.network
-            self._source = source
+            self._source = (m.session.data, m.x, m.y)
         elif trainer.config is not m.config:
             # Settings only: the running trainer keeps its weights, optimizer state and
             # place in the epoch.
             trainer.config = m.config
             trainer.optimizer = Optimizer(m.config.optimizer, trainer.optimizer.state)
         return trainer
+
+    def _in_sync(self) -> bool:
+        """True while the model holds the weights and data last handed to or taken from
+        it: no edit, undo, reset or new data since."""
+        m = self.model
+        source = (m.session.data, m.x, m.y)
+        return (
+            m.network is self._published
+            and len(self._source) == len(source)
+            and all(a is b for a, b in zip(source, self._source, strict=True))
+        )
 
     def _epochs_left(self, trainer: Trainer) -> int:
         """Epochs the next chunk may still complete; a large number when unlimited."""
@@ -335,8 +343,12 @@ class TrainingController(QObject):
     def _stop(self, reason: str | None) -> None:
         self._timer.stop()
         self._stop_epoch = None
-        if self._trainer is not None:
+        if self._trainer is not None and self._in_sync():
             self._publish(running=False)
+        else:
+            # The model was edited since the last chunk: its state wins, the trainer's
+            # unshown updates are dropped.
+            self._trainer = None
         self._set_running(False)
         if reason:
             self.message.emit(reason)
@@ -369,6 +381,10 @@ class TrainingController(QObject):
             "Nothing is lost: the window shows the weights of the last repaint. The last "
             "finite weights, from just before that update, can be restored."
         )
+
+    def _on_data_changed(self) -> None:
+        if self._running:
+            self._stop("Training paused: other data are loaded.")
 
     def _on_history_changed(self) -> None:
         if not self._running and len(self.model.history.epoch) != self._status.epoch:

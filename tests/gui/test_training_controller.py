@@ -255,3 +255,30 @@ def test_the_event_loop_answers_while_training_runs(qtbot: QtBot) -> None:
     assert len(model.history.epoch) > 0
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     assert not controller.running
+
+
+def test_pausing_right_after_an_edit_keeps_the_edit(
+    spiral: tuple[SessionModel, TrainingController], qtbot: QtBot
+) -> None:
+    model, controller = spiral
+    controller.play()
+    qtbot.waitUntil(lambda: len(model.history.epoch) >= 2, timeout=5000)
+    model.reinitialise("he", 3)  # between two chunks
+    edited = model.network
+    controller.pause()  # the trainer's older weights must not overwrite the edit
+    assert model.network is edited
+    assert model.history.epoch == []
+
+
+def test_new_data_pause_training(
+    spiral: tuple[SessionModel, TrainingController], qtbot: QtBot
+) -> None:
+    model, controller = spiral
+    messages: list[str] = []
+    controller.message.connect(messages.append)
+    controller.play()
+    qtbot.waitUntil(lambda: len(model.history.epoch) >= 1, timeout=5000)
+    model.undo_stack.undo()  # back to the course example's data
+    assert not controller.running
+    assert messages[-1] == "Training paused: other data are loaded."
+    assert model.network.layer_sizes == [2, 2, 1]
