@@ -515,3 +515,33 @@ def test_settings_migrate_one_version_at_a_time(
     s = settings_module.AppSettings(store)
     assert s.recent_files() == ["/old/place.json"] and store.value("recentFiles") is None
     assert int(store.value("settings_version")) == 2
+
+
+# --- start -----------------------------------------------------------------------------------
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support raise")
+def test_start_opens_a_file_with_its_view_or_the_course_example_with_a_message(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    from mlpviz.gui.app import start_window
+
+    good = tmp_path / "good.json"
+    first, _ = make_window(qtbot, SessionModel(default_session()))
+    first.model.set_weight(0, 0, 0, 1.5)
+    go_to(first.model, "Backward 2")
+    assert first.file_actions.save_to(str(good))
+    dialogs = FakeDialogs()
+    window = start_window(str(good), dialogs=dialogs, recovery_folder=tmp_path / "r")
+    qtbot.addWidget(window)
+    assert window.model.phase.label == "Backward 2"
+    assert window.model.network.weights[0][0, 0] == 1.5
+    assert window.windowTitle() == "good.json[*] — mlpviz" and not window.isWindowModified()
+    assert dialogs.warnings == []
+
+    bad = tmp_path / "broken.json"
+    bad.write_text("{not json", encoding="utf-8")
+    window = start_window(str(bad), dialogs=dialogs, recovery_folder=tmp_path / "r")
+    qtbot.addWidget(window)
+    assert "Could not open broken.json" in dialogs.warnings[0]
+    assert window.model.network.equals(course_example()) and window.file_actions.path is None
