@@ -455,21 +455,39 @@ def _gui_parser() -> _Parser:
     )
     p.add_argument("file", nargs="?", help="a session file to open (.json)")
     p.add_argument("--version", action="version", version=f"mlpviz {__version__}")
+    p.add_argument(
+        "--self-test",
+        action="store_true",
+        help="open the window offscreen on the course example, step it through every "
+        "phase, check the numbers shown against hand-worked values; exit status 0 if all "
+        "agree, 1 otherwise (checks an installed or frozen app)",
+    )
     return p
 
 
-def gui_command(argv: Sequence[str]) -> int:
-    args = _gui_parser().parse_args(argv)
-    if args.file is not None:
-        _load(args.file)  # a bad file is reported here, in the terminal
+def _gui_module(name: str) -> Any:
+    """The GUI module ``name``, imported now: the headless commands must never import Qt."""
     try:
-        # By name, at run time only: the headless commands must never import Qt.
-        app = importlib.import_module("mlpviz.gui.app")
+        return importlib.import_module(name)
     except ImportError as e:
         raise CliError(
             f"the window cannot start ({e}); trace, train and gradcheck work without it"
         ) from None
-    run_app: Callable[[str | None], int] = app.run_app
+
+
+def gui_command(argv: Sequence[str]) -> int:
+    args = _gui_parser().parse_args(argv)
+    if args.self_test:
+        if args.file is not None:
+            raise CliError("--self-test always opens the course example: give no FILE")
+        # Offscreen unless the user chose a platform, so it runs without a display (a
+        # fresh bundle checked over ssh or in CI); Qt reads this when the app starts.
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        self_test: Callable[[], int] = _gui_module("mlpviz.gui.self_test").main
+        return int(self_test())
+    if args.file is not None:
+        _load(args.file)  # a bad file is reported here, in the terminal
+    run_app: Callable[[str | None], int] = _gui_module("mlpviz.gui.app").run_app
     return int(run_app(args.file))
 
 
