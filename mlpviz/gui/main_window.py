@@ -17,6 +17,7 @@ from mlpviz.gui.network_view import NetworkView
 from mlpviz.gui.phase_indicator import PhaseIndicator
 from mlpviz.gui.sample_panel import SamplePanel
 from mlpviz.gui.session_model import SessionModel
+from mlpviz.gui.training_workspace import TrainingWorkspace
 
 
 class MainWindow(QMainWindow):
@@ -86,6 +87,10 @@ class MainWindow(QMainWindow):
         self.actions_by_name.update({f"file_{k}": a for k, a in self.file_actions.actions.items()})
         self.exports = Exports(self)
         self.exports.build_menu(self.menuBar())
+
+        # Live training (issue 4): data, network and training panels, the decision
+        # boundary, neuron maps and layer health in docks, the Training menu and toolbar.
+        self.training = TrainingWorkspace(self)
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)

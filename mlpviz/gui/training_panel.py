@@ -87,6 +87,7 @@ class TrainingPanel(QWidget):
         buttons.addStretch(1)
 
         self.epoch_label = QLabel(self)
+        self.epoch_label.setWordWrap(True)
         self.epoch_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.speed = QSlider(Qt.Orientation.Horizontal, self)
         self.speed.setRange(0, len(SPEEDS) - 1)
@@ -126,11 +127,12 @@ class TrainingPanel(QWidget):
         form.addRow("Learning rate η", self.learning_rate)
         form.addRow("Momentum", self.momentum)
         adam = QGridLayout()
-        for column, (name, spin) in enumerate(
+        for row, (name, spin) in enumerate(
             (("β₁", self.beta1), ("β₂", self.beta2), ("ε", self.epsilon))
         ):
-            adam.addWidget(QLabel(name), 0, 2 * column)
-            adam.addWidget(spin, 0, 2 * column + 1)
+            adam.addWidget(QLabel(name), row, 0)
+            adam.addWidget(spin, row, 1)
+        adam.setColumnStretch(1, 1)
         self.adam_row = QWidget(self)
         self.adam_row.setLayout(adam)
         adam.setContentsMargins(0, 0, 0, 0)
@@ -155,6 +157,7 @@ class TrainingPanel(QWidget):
         speed.addWidget(self.speed_label)
         form.addRow("Speed", speed)
 
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(buttons)
@@ -215,7 +218,7 @@ class TrainingPanel(QWidget):
         self.target_loss.setEnabled(cfg.target_loss is not None)
 
     def _on_running(self, running: bool) -> None:
-        self.play_action.setText("⏸ Pause" if running else "▶ Train")
+        self.play_action.setText("■ Pause" if running else "▶ Train")
         self.play_action.setToolTip(
             "Pause training (P)"
             if running

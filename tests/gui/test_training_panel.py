@@ -33,7 +33,7 @@ def test_play_pause_step_and_reset_with_the_buttons(qtbot: QtBot) -> None:
     initial = model.network.copy()
     assert panel.play_button.text() == "▶ Train"
     click(qtbot, panel.play_button)
-    assert controller.running and panel.play_button.text() == "⏸ Pause"
+    assert controller.running and panel.play_button.text() == "■ Pause"
     qtbot.waitUntil(lambda: len(model.history.epoch) >= 3, timeout=5000)
     assert "samples/s" in panel.epoch_label.text()
     click(qtbot, panel.play_button)

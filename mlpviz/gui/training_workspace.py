@@ -1,0 +1,155 @@
+"""The live-training part of the main window: the data, network and training panels, the
+data view with the decision boundary, the neuron maps and layer health, the Training menu
+and toolbar.
+
+The main window creates one :class:`TrainingWorkspace` after its own docks and menus.
+The left column's two docks (training; data and network) join ``window.docks``, so saved
+sessions keep their side, size and visibility. The live views are tabbed with the formula
+panel and stay out of ``window.docks``: a dock behind another tab keeps the size it had
+when last shown, and restoring that stale size would resize the formula panel's column
+(the window's saved layout still restores them). Every panel and view wraps the window's
+SessionModel or the workspace's TrainingController.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtWidgets import QDockWidget, QMenu, QScrollArea, QTabWidget, QToolBar, QWidget
+
+from mlpviz.gui.data_panel import DataPanel
+from mlpviz.gui.data_view import DataView
+from mlpviz.gui.health_view import HealthView
+from mlpviz.gui.network_panel import NetworkPanel
+from mlpviz.gui.neuron_maps import NeuronMaps
+from mlpviz.gui.training_controller import TrainingController
+from mlpviz.gui.training_panel import TrainingPanel
+
+if TYPE_CHECKING:
+    from mlpviz.gui.main_window import MainWindow
+
+LEFT_SHARE = 0.2
+"""Width of the left column (training, data and network panels) on first show."""
+MESSAGE_MS = 6000
+
+
+def _scrolling(widget: QWidget) -> QScrollArea:
+    """``widget`` in a scroll area, so that a short dock never squeezes its controls."""
+    area = QScrollArea()
+    area.setWidget(widget)
+    area.setWidgetResizable(True)
+    area.setFrameShape(QScrollArea.Shape.NoFrame)
+    return area
+
+
+class TrainingWorkspace(QObject):
+    """Creates and docks the live-training views of ``window`` (see the module docstring)."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        model = window.model
+        self.controller = TrainingController(model, self)
+        self.training_panel = TrainingPanel(self.controller, window)
+        self.data_panel = DataPanel(model, window)
+        self.network_panel = NetworkPanel(model, window)
+        self.data_view = DataView(model, window)
+        self.neuron_maps = NeuronMaps(model, window)
+        self.health_view = HealthView(model, window)
+
+        left = Qt.DockWidgetArea.LeftDockWidgetArea
+        right = Qt.DockWidgetArea.RightDockWidgetArea
+        self.setup_tabs = QTabWidget()
+        self.setup_tabs.addTab(_scrolling(self.data_panel), "Data")
+        self.setup_tabs.addTab(_scrolling(self.network_panel), "Network")
+        self.docks = {
+            "training": self._dock("Training", _scrolling(self.training_panel), left),
+            "setup": self._dock("Data and network", self.setup_tabs, left),
+            "data_view": self._dock("Decision boundary", self.data_view, right),
+            "neuron_maps": self._dock("Neuron maps", self.neuron_maps, right),
+            "health": self._dock("Layer health", self.health_view, right),
+        }
+        formula = window.docks.get("formula")
+        if formula is not None:
+            # The decision boundary shares the right column with the formula panel;
+            # it comes to the front when training starts.
+            window.tabifyDockWidget(formula, self.docks["data_view"])
+            window.tabifyDockWidget(self.docks["data_view"], self.docks["neuron_maps"])
+            window.tabifyDockWidget(self.docks["neuron_maps"], self.docks["health"])
+            formula.raise_()
+        window.docks.update(training=self.docks["training"], setup=self.docks["setup"])
+
+        self.toolbar = QToolBar("Training", window)
+        self.toolbar.setObjectName("toolbar-training")
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        panel = self.training_panel
+        for action in (panel.play_action, panel.step_action, panel.reset_action):
+            window.addAction(action)
+            self.toolbar.addAction(action)
+        # On the first row, after the stepping buttons: the phase breadcrumb keeps its
+        # own full-width row below.
+        phases = window.findChild(QToolBar, "toolbar-phases")
+        if isinstance(phases, QToolBar):
+            window.removeToolBarBreak(phases)
+            window.insertToolBar(phases, self.toolbar)
+            window.insertToolBarBreak(phases)
+        else:
+            window.addToolBar(self.toolbar)
+        self.menu = self._build_menu()
+        window.actions_by_name.update(
+            train=panel.play_action,
+            train_epoch=panel.step_action,
+            reset_training=panel.reset_action,
+        )
+
+        self.controller.message.connect(
+            lambda text: window.statusBar().showMessage(text, MESSAGE_MS)
+        )
+        self.controller.running_changed.connect(self._on_running)
+        self._sized = False
+        window.installEventFilter(self)
+
+    def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+        dock = QDockWidget(title, self.window)
+        dock.setObjectName(f"dock-{title.lower().replace(' ', '-')}")
+        dock.setWidget(widget)
+        self.window.addDockWidget(area, dock)
+        return dock
+
+    def _build_menu(self) -> QMenu:
+        bar = self.window.menuBar()
+        menu = QMenu("&Training", bar)
+        panel = self.training_panel
+        for action in (panel.play_action, panel.step_action, panel.reset_action):
+            menu.addAction(action)
+        menu.addSeparator()
+        for dock in self.docks.values():
+            menu.addAction(dock.toggleViewAction())
+        # After the Step menu, which it continues.
+        titles = [a.text() for a in bar.actions()]
+        after = titles.index("&Step") + 1 if "&Step" in titles else len(titles)
+        before = bar.actions()[after] if after < len(titles) else None
+        if before is not None:
+            bar.insertMenu(before, menu)
+        else:
+            bar.addMenu(menu)
+        view = next((a.menu() for a in bar.actions() if a.text() == "&View"), None)
+        if isinstance(view, QMenu):
+            view.addSeparator()
+            for dock in self.docks.values():
+                view.addAction(dock.toggleViewAction())
+        return menu
+
+    def _on_running(self, running: bool) -> None:
+        if running and not self.docks["data_view"].isHidden():
+            self.docks["data_view"].raise_()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.window and event.type() == QEvent.Type.Show and not self._sized:
+            self._sized = True
+            width = self.window.width()
+            self.window.resizeDocks(
+                [self.docks["training"]], [int(width * LEFT_SHARE)], Qt.Orientation.Horizontal
+            )
+        return False
