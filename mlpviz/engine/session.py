@@ -279,7 +279,13 @@ def save_session(path: str | os.PathLike[str], s: Session) -> None:
     SessionError if the session cannot be written as JSON; OSError (with the file's name)
     if the folder or file cannot be written.
     """
-    data = dumps_session(s).encode("utf-8")
+    write_file_atomically(path, dumps_session(s).encode("utf-8"))
+
+
+def write_file_atomically(path: str | os.PathLike[str], data: bytes) -> None:
+    """Write ``data`` to ``path`` as :func:`save_session` does: a temporary file in the same
+    folder, flushed to disk and renamed over ``path``; the old file stays on any failure.
+    OSError (with the file's name) if the folder or file cannot be written."""
     # Follow a symlink so the file it points to is replaced, not the link.
     target = os.path.realpath(path)
     folder = os.path.dirname(target)
@@ -353,4 +359,5 @@ __all__ = [
     "parse_session",
     "save_session",
     "session_to_dict",
+    "write_file_atomically",
 ]

@@ -21,13 +21,11 @@ code nor make the loader allocate more than its stated size.
 
 from __future__ import annotations
 
-import contextlib
 import io
 import json
 import math
 import os
 import struct
-import tempfile
 import zipfile
 import zlib
 from collections.abc import Sequence
@@ -36,6 +34,7 @@ from pathlib import Path
 import numpy as np
 
 from mlpviz.engine.network import Network
+from mlpviz.engine.session import write_file_atomically
 from mlpviz.engine.types import Array
 
 FORMAT = "mlpviz-weights"
@@ -106,31 +105,6 @@ def _check_size(path: str | os.PathLike[str]) -> None:
         )
 
 
-def _write_atomically(path: str | os.PathLike[str], data: bytes) -> None:
-    """Write ``data`` to a temporary file beside ``path``, then rename it over ``path``: a
-    failure leaves any old file as it was. OSError names the file."""
-    target = os.path.realpath(path)
-    folder = os.path.dirname(target)
-    try:
-        fd, tmp = tempfile.mkstemp(
-            prefix=f".{os.path.basename(target)}.", suffix=".tmp", dir=folder
-        )
-    except OSError as e:
-        raise type(e)(e.errno, f"cannot write in {folder}: {e.strerror or e}") from e
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, target)
-    except BaseException as e:
-        with contextlib.suppress(OSError):
-            os.remove(tmp)
-        if isinstance(e, OSError):
-            raise type(e)(e.errno, f"cannot save {target}: {e.strerror or e}") from e
-        raise
-
-
 # ---------------------------------------------------------------------------------------------
 # JSON.
 
@@ -162,7 +136,7 @@ def weights_to_json(net: Network) -> str:
 
 def save_weights_json(path: str | os.PathLike[str], net: Network) -> None:
     """Write :func:`weights_to_json` to ``path`` atomically."""
-    _write_atomically(path, weights_to_json(net).encode("utf-8"))
+    write_file_atomically(path, weights_to_json(net).encode("utf-8"))
 
 
 def _refuse_constant(text: str) -> float:
@@ -310,7 +284,7 @@ def weights_to_npz(net: Network) -> bytes:
 
 def save_weights_npz(path: str | os.PathLike[str], net: Network) -> None:
     """Write :func:`weights_to_npz` to ``path`` atomically."""
-    _write_atomically(path, weights_to_npz(net))
+    write_file_atomically(path, weights_to_npz(net))
 
 
 def _member_headers(path: str | os.PathLike[str]) -> dict[str, tuple[tuple[int, ...], np.dtype]]:

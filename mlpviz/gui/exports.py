@@ -16,7 +16,8 @@
 - The loss history as CSV: per epoch after training, or the loss after each stepped update.
 - The weights in force as JSON and NumPy ``.npz`` (:mod:`mlpviz.engine.weights_io`).
 
-Files are written atomically (QSaveFile): a failed export leaves any old file as it was.
+Files are written atomically (temporary file, then rename): a failed export leaves any old
+file as it was.
 """
 
 from __future__ import annotations
@@ -34,12 +35,13 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, QPoint, QRect, QSaveFile, QSize
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, QPoint, QRect, QSize
 from PySide6.QtGui import QAction, QImage, QPainter
 from PySide6.QtSvg import QSvgGenerator, QSvgRenderer
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsView, QMenu, QMenuBar, QWidget
 
 from mlpviz import __version__
+from mlpviz.engine.session import write_file_atomically
 from mlpviz.engine.trace import render_latex, render_markdown, worked_example
 from mlpviz.engine.weights_io import WeightsError, weights_to_json, weights_to_npz
 from mlpviz.gui.session_model import SessionModel
@@ -54,20 +56,6 @@ DEFAULT_PNG_WIDTH = 1920
 
 class ExportError(Exception):
     """An export that could not be made; the message says why."""
-
-
-# --- writing files ------------------------------------------------------------------------
-
-
-def write_file(path: str | os.PathLike[str], data: bytes) -> None:
-    """Write ``data`` to ``path`` atomically (QSaveFile); OSError naming the file if not."""
-    f = QSaveFile(os.fspath(path))
-    if not f.open(QIODevice.OpenModeFlag.WriteOnly):
-        raise OSError(f"cannot write {path}: {f.errorString()}")
-    if f.write(QByteArray(data)) != len(data) or not f.commit():
-        error = f.errorString()
-        f.cancelWriting()
-        raise OSError(f"cannot write {path}: {error}")
 
 
 # --- pictures -----------------------------------------------------------------------------
@@ -117,7 +105,7 @@ def save_png(
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
     if not image.save(buffer, "PNG"):
         raise ExportError("Qt could not encode the PNG")
-    write_file(path, bytes(buffer.data().data()))
+    write_file_atomically(path, bytes(buffer.data().data()))
     return image.size()
 
 
@@ -309,7 +297,7 @@ def render_svg(widget: QWidget, title: str = "") -> bytes:
 
 
 def save_svg(widget: QWidget, path: str | os.PathLike[str], title: str = "") -> None:
-    write_file(path, render_svg(widget, title))
+    write_file_atomically(path, render_svg(widget, title))
 
 
 # --- data as text ---------------------------------------------------------------------------
@@ -531,7 +519,7 @@ class Exports(QObject):
             f"{name}-data",
             ".csv",
             "CSV files (*.csv)",
-            lambda p: write_file(p, plot_csv(plot).encode("utf-8")),
+            lambda p: write_file_atomically(p, plot_csv(plot).encode("utf-8")),
         )
 
     def export_markdown(self) -> str:
@@ -541,14 +529,17 @@ class Exports(QObject):
             "worked-example",
             ".md",
             "Markdown (*.md)",
-            lambda p: write_file(p, text.encode("utf-8")),
+            lambda p: write_file_atomically(p, text.encode("utf-8")),
         )
 
     def export_latex(self) -> str:
         precision = self.window.formula_panel.precision
         text = worked_example_latex(self.model, precision)
         return self._export(
-            "worked-example", ".tex", "LaTeX (*.tex)", lambda p: write_file(p, text.encode("utf-8"))
+            "worked-example",
+            ".tex",
+            "LaTeX (*.tex)",
+            lambda p: write_file_atomically(p, text.encode("utf-8")),
         )
 
     def export_loss_history(self) -> str:
@@ -557,7 +548,7 @@ class Exports(QObject):
             "loss-history",
             ".csv",
             "CSV files (*.csv)",
-            lambda p: write_file(p, text.encode("utf-8")),
+            lambda p: write_file_atomically(p, text.encode("utf-8")),
         )
 
     def export_weights(self, suffix: str) -> str:
@@ -567,11 +558,11 @@ class Exports(QObject):
                 "weights",
                 ".npz",
                 "NumPy arrays (*.npz)",
-                lambda p: write_file(p, weights_to_npz(net)),
+                lambda p: write_file_atomically(p, weights_to_npz(net)),
             )
         return self._export(
             "weights",
             ".json",
             "JSON (*.json)",
-            lambda p: write_file(p, weights_to_json(net).encode("utf-8")),
+            lambda p: write_file_atomically(p, weights_to_json(net).encode("utf-8")),
         )

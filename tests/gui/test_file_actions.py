@@ -168,7 +168,7 @@ def test_reopen_gives_back_every_number_and_the_phase(
     window.network_view.set_precision(6)
     window.docks["loss"].hide()
     window.resize_docks([(window.docks["formula"], 420)], [])
-    formula_width = window.docks["formula"].width()
+    qtbot.waitUntil(lambda: window.docks["formula"].width() == 420)
     dialogs_of(window).path = str(tmp_path / "lecture")
     assert window.file_actions.save()
     path = tmp_path / "lecture.json"  # the suffix is added
@@ -183,7 +183,7 @@ def test_reopen_gives_back_every_number_and_the_phase(
     assert other.model.selection == Selection("weight", 1, 0, 1)
     assert other.network_view.precision == 6
     assert other.docks["loss"].isHidden() and not other.docks["formula"].isHidden()
-    assert abs(other.docks["formula"].width() - formula_width) <= 2
+    qtbot.waitUntil(lambda: abs(other.docks["formula"].width() - 420) <= 2)
     assert not other.isWindowModified()
     # Going on from there is the same in both windows too.
     for win in (window, other):
