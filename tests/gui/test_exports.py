@@ -177,9 +177,10 @@ def test_flattening_keeps_the_picture(window: MainWindow) -> None:
     for widget in (window.network_view, window.loss_plot.plot_widget):
         raw = svg_from_widget(widget)
         flat = flatten_cosmetic_strokes(raw)
-        assert b"non-scaling-stroke" in raw and b'"non-scaling-stroke"' not in flat.split(
-            b"</defs>"
-        )[-1]
+        assert (
+            b"non-scaling-stroke" in raw
+            and b'"non-scaling-stroke"' not in flat.split(b"</defs>")[-1]
+        )
         w, h = widget.width(), widget.height()
         a, b = rendered(raw, w, h), rendered(flat, w, h)
         diff = [
@@ -197,7 +198,7 @@ def test_flattening_maps_points_through_the_group_transform() -> None:
         b'<path vector-effect="non-scaling-stroke" d="M1,2 L3,4 C0,0 1,1 2,2 Z"/>'
         b'<polyline vector-effect="non-scaling-stroke" points="0,0 1,0.5 "/>'
         b'<rect vector-effect="non-scaling-stroke" x="1" y="1" width="2" height="1"/>'
-        b"<text x=\"0\" y=\"0\">w = 0.5</text>"
+        b'<text x="0" y="0">w = 0.5</text>'
         b'<path vector-effect="none" d="M0,0 L1,1"/>'
         b"</g></svg>"
     )
