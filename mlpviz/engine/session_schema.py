@@ -135,7 +135,8 @@ def decode_json(text: str) -> object:
         raise SessionError(f"not JSON: {e}") from None
 
 
-def _describe(value: object) -> str:
+def describe_json_value(value: object) -> str:
+    """What kind of JSON value this is, for messages: "a string", "a list", "true"."""
     if value is None:
         return "null"
     if isinstance(value, bool):
@@ -153,7 +154,7 @@ def _describe(value: object) -> str:
 
 def _object(value: object, path: str, known: Sequence[str]) -> dict[str, object]:
     if not isinstance(value, dict):
-        raise SessionError(f"{path}: expected an object, got {_describe(value)}")
+        raise SessionError(f"{path}: expected an object, got {describe_json_value(value)}")
     unknown = [k for k in value if k not in known]
     if unknown:
         raise SessionError(f"{path}: unknown key {unknown[0]!r} (known: {', '.join(known)})")
@@ -170,7 +171,7 @@ def _number(value: object, path: str) -> float:
     if isinstance(value, _NonFiniteLiteral):
         raise SessionError(f"{path}: {value.problem()}")
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise SessionError(f"{path}: expected a number, got {_describe(value)}")
+        raise SessionError(f"{path}: expected a number, got {describe_json_value(value)}")
     try:
         number = float(value)
     except OverflowError:
@@ -198,7 +199,7 @@ def _integer(value: object, path: str, minimum: int | None = None) -> int:
     if isinstance(value, _NonFiniteLiteral):
         raise SessionError(f"{path}: {value.problem()}")
     if isinstance(value, bool) or not isinstance(value, int):
-        raise SessionError(f"{path}: expected an integer, got {_describe(value)}")
+        raise SessionError(f"{path}: expected an integer, got {describe_json_value(value)}")
     if minimum is not None and value < minimum:
         raise SessionError(f"{path}: must be ≥ {minimum}, got {value}")
     return int(value)
@@ -206,7 +207,7 @@ def _integer(value: object, path: str, minimum: int | None = None) -> int:
 
 def _string(value: object, path: str) -> str:
     if not isinstance(value, str):
-        raise SessionError(f"{path}: expected a string, got {_describe(value)}")
+        raise SessionError(f"{path}: expected a string, got {describe_json_value(value)}")
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
@@ -217,7 +218,7 @@ def _string(value: object, path: str) -> str:
 
 def _boolean(value: object, path: str) -> bool:
     if not isinstance(value, bool):
-        raise SessionError(f"{path}: expected true or false, got {_describe(value)}")
+        raise SessionError(f"{path}: expected true or false, got {describe_json_value(value)}")
     return value
 
 
@@ -240,7 +241,7 @@ def _list(
     value: object, path: str, length: int | None = None, noun: str = "entry", why: str = ""
 ) -> list[object]:
     if not isinstance(value, list):
-        raise SessionError(f"{path}: expected a list, got {_describe(value)}")
+        raise SessionError(f"{path}: expected a list, got {describe_json_value(value)}")
     if length is not None and len(value) != length:
         raise SessionError(f"{path}: expected {_count(length, noun)}{why}, got {len(value)}")
     return value
@@ -254,7 +255,7 @@ def _strings(value: object, path: str, length: int | None = None) -> list[str]:
 def _vector(value: object, path: str, length: int, why: str = "") -> Array:
     """``length`` finite numbers as a float array of shape (length,)."""
     if not isinstance(value, list):
-        raise SessionError(f"{path}: expected a list of numbers, got {_describe(value)}")
+        raise SessionError(f"{path}: expected a list of numbers, got {describe_json_value(value)}")
     if len(value) != length:
         raise SessionError(f"{path}: expected {_count(length, 'number')}{why}, got {len(value)}")
     if all(type(v) is float for v in value):
@@ -306,7 +307,7 @@ def _json_value(value: object, path: str) -> object:
 
 def _json_object(value: object, path: str) -> dict[str, object]:
     if not isinstance(value, dict):
-        raise SessionError(f"{path}: expected an object, got {_describe(value)}")
+        raise SessionError(f"{path}: expected an object, got {describe_json_value(value)}")
     copied = _json_value(value, path)
     assert isinstance(copied, dict)
     return copied
@@ -558,10 +559,10 @@ def parse_document(obj: object) -> Session:
     """The session in a decoded JSON document (upgraded first if it is of an older
     version); SessionError naming the first field that is not valid."""
     if not isinstance(obj, dict):
-        raise SessionError(f"not a session: expected a JSON object, got {_describe(obj)}")
+        raise SessionError(f"not a session: expected a JSON object, got {describe_json_value(obj)}")
     fmt = obj.get("format")
     if fmt != FORMAT:
-        found = repr(fmt) if isinstance(fmt, str) else _describe(fmt)
+        found = repr(fmt) if isinstance(fmt, str) else describe_json_value(fmt)
         found = found if "format" in obj else "missing"
         raise SessionError(f"format: expected {FORMAT!r}, got {found}: not an mlpviz session")
     version = _integer(_required(obj, "version", "session"), "version", 1)

@@ -35,6 +35,7 @@ import numpy as np
 
 from mlpviz.engine.network import Network
 from mlpviz.engine.session import write_file_atomically
+from mlpviz.engine.session_schema import describe_json_value
 from mlpviz.engine.types import Array
 
 FORMAT = "mlpviz-weights"
@@ -150,31 +151,17 @@ def _finite_float(text: str) -> float:
     return value
 
 
-def _describe(value: object) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true or false"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "an object"
-    return "a number"
-
-
 def _json_array(value: object, name: str, shape: tuple[int, ...]) -> Array:
     """A nested list of numbers of exactly ``shape`` as float64; errors name the entry."""
     if len(shape) == 0:
         if isinstance(value, bool) or not isinstance(value, int | float):
-            raise WeightsError(f"{name}: expected a number, got {_describe(value)}")
+            raise WeightsError(f"{name}: expected a number, got {describe_json_value(value)}")
         try:
             return np.array(float(value))
         except OverflowError:
             raise WeightsError(f"{name}: the integer is too large for a number") from None
     if not isinstance(value, list):
-        raise WeightsError(f"{name}: expected a list, got {_describe(value)}")
+        raise WeightsError(f"{name}: expected a list, got {describe_json_value(value)}")
     if len(value) != shape[0]:
         what = "rows" if len(shape) == 2 else "numbers"
         raise WeightsError(
@@ -201,12 +188,14 @@ def parse_weights_json(text: str, net: Network) -> Network:
     except ValueError as e:
         raise WeightsError(f"not JSON: {e}") from None
     if not isinstance(doc, dict):
-        raise WeightsError(f"not a weights file: expected a JSON object, got {_describe(doc)}")
+        raise WeightsError(
+            f"not a weights file: expected a JSON object, got {describe_json_value(doc)}"
+        )
     fmt = doc.get("format", FORMAT)
     if fmt == "mlpviz-session":
         doc = doc.get("network")
         if not isinstance(doc, dict):
-            raise WeightsError("network: expected an object, got " + _describe(doc))
+            raise WeightsError("network: expected an object, got " + describe_json_value(doc))
     elif fmt != FORMAT:
         raise WeightsError(f"format: expected {FORMAT!r}, got {fmt!r}")
     else:
@@ -232,7 +221,7 @@ def parse_weights_json(text: str, net: Network) -> Network:
         if key not in doc:
             raise WeightsError(f"missing {key!r}")
         if not isinstance(doc[key], list):
-            raise WeightsError(f"{key}: expected a list, got {_describe(doc[key])}")
+            raise WeightsError(f"{key}: expected a list, got {describe_json_value(doc[key])}")
         if len(doc[key]) != net.depth:
             raise WeightsError(
                 f"{key}: the file has {len(doc[key])} layers, the network needs {net.depth}"
