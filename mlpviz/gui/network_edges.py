@@ -78,6 +78,14 @@ class EdgeBatches:
         """Graphics items drawing the edges (a few batches, never one per edge)."""
         return len(self._curves)
 
+    def set_layout(
+        self, layout: DiagramLayout, segments: Sequence[tuple[Array, Array, Array, Array]]
+    ) -> None:
+        """Move the edges to a new layout of the same network (``segments[g]`` is
+        ``layout.segments(g)``); set_values then draws them there."""
+        self._layout = layout
+        self._segments = segments
+
     def remove(self) -> None:
         """Take every item out of the view box (before a new layout)."""
         for item in self._curves.values():

@@ -1,11 +1,16 @@
 """The diagram's labels: text boxes of a constant size on screen, the inline value editor,
 and where every label goes so that none overlaps another or a node.
 
-A label with no free spot is hidden; its value stays in the tooltip.
+Edge labels keep their size on screen and go where they overlap nothing; one with no free
+spot (in any of its forms: one line, then two) is hidden, its value stays in the tooltip.
+A node's text is drawn inside its disc: it shrinks with the disc (never grows past
+FONT_POINT_SIZE), all node texts alike so they keep one size from phase to phase, and
+hides when it would be too small to read.
 """
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable, Sequence
 
@@ -15,7 +20,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetricsF, QKeyEvent, QPainter, QPe
 from PySide6.QtWidgets import QGraphicsItem, QLabel, QLineEdit, QStyleOptionGraphicsItem, QWidget
 
 from mlpviz.engine.types import Array
-from mlpviz.gui.network_layout import DiagramLayout, RectSet, parse_number, place_labels
+from mlpviz.gui.network_layout import DiagramLayout, Obstacles, parse_number, place_labels
 
 # Okabe–Ito colours on white; a theme module may replace these entries and call rebuild().
 COLOURS: dict[str, str] = {
@@ -36,6 +41,11 @@ FONT_POINT_SIZE = 12.0
 """Label text, in points; projected in a hall, so never smaller than this."""
 LABEL_GAP_PX = 3.0
 """Free pixels kept around every label."""
+NODE_TEXT_INSET_PX = 4.0
+"""Free pixels between a node's text and its disc's rim (the rim's pen is 2.5 px wide)."""
+NODE_TEXT_MIN_POINT_SIZE = 6.0
+"""A node text that would be smaller than this on the physical screen (points at the
+device pixel ratio) is hidden rather than shrunk further; the tooltip has the values."""
 
 Line = tuple[str, str, bool]
 """A line of a label: text, colour key in COLOURS, bold."""
@@ -50,7 +60,13 @@ placing, centre and half sizes."""
 class DiagramLabel(QGraphicsItem):
     """Lines of text in a box, drawn at a constant size on screen around its position
     (``anchor`` (0.5, 0.5): centred; (0, 0.5): starting at it). Cached as a device pixmap,
-    repainted only when its text changes."""
+    repainted only when its text changes.
+
+    A label may have a second, compact form of the same text (``set_content(compact=…)``)
+    that the placement uses where the first does not fit (:meth:`set_form`). Its
+    :meth:`text_scale` multiplies its size on screen (node texts shrink with their disc):
+    the label's own, not ``QGraphicsItem.setScale``, whose change a device-cached item
+    ignoring transformations does not always repaint."""
 
     PAD_X, PAD_Y = 5.0, 2.0
 
@@ -60,56 +76,95 @@ class DiagramLabel(QGraphicsItem):
         self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self._anchor = anchor
         self._boxed = boxed
-        self._lines: tuple[Line, ...] = ()
+        self._forms: tuple[tuple[Line, ...], ...] = ((),)
+        self._form = 0
         self._border = COLOURS["text"]
         self._background: str | None = COLOURS["background"]
-        self._rect = QRectF()
-        self._font = QFont()
-        self._font.setPointSizeF(FONT_POINT_SIZE)
-        self._bold = QFont(self._font)
-        self._bold.setBold(True)
+        self._rect = QRectF()  # at text scale 1
+        self._scale = 1.0
 
     @property
     def lines(self) -> tuple[Line, ...]:
-        return self._lines
+        """The lines of the form shown."""
+        return self._forms[self._form]
+
+    @property
+    def form(self) -> int:
+        return self._form
 
     def text(self) -> str:
-        return "\n".join(line[0] for line in self._lines)
+        return "\n".join(line[0] for line in self.lines)
 
-    def set_content(self, lines: list[Line], border: str) -> None:
-        new = tuple(lines)
-        if new == self._lines and border == self._border:
+    def set_content(
+        self, lines: list[Line], border: str, compact: list[Line] | None = None
+    ) -> None:
+        """The text (and its ``compact`` form, if any); the label shows the first form
+        until :meth:`set_form` says otherwise."""
+        forms = (tuple(lines),) if compact is None else (tuple(lines), tuple(compact))
+        if forms == self._forms and border == self._border:
+            return
+        self._forms, self._border = forms, border
+        self._show(0 if self._form >= len(forms) else self._form, force=True)
+
+    def set_form(self, form: int) -> None:
+        """Show form 0 (the text as given) or 1 (its compact form)."""
+        self._show(form)
+
+    def _show(self, form: int, force: bool = False) -> None:
+        if form == self._form and not force:
             return
         self.prepareGeometryChange()
-        self._lines, self._border = new, border
-        width = height = 0.0
-        for text, _, bold in new:
-            metrics = QFontMetricsF(self._bold if bold else self._font)
-            width = max(width, metrics.horizontalAdvance(text))
-            height += metrics.lineSpacing()
-        w, h = width + 2 * self.PAD_X, height + 2 * self.PAD_Y
+        self._form = form
+        w, h = text_size(self.lines)
+        w, h = w + 2 * self.PAD_X, h + 2 * self.PAD_Y
         self._rect = QRectF(-self._anchor[0] * w, -self._anchor[1] * h, w, h)
         self.update()
 
+    def text_scale(self) -> float:
+        return self._scale
+
+    def set_text_scale(self, scale: float) -> None:
+        """Draw the label ``scale`` times its size (1: FONT_POINT_SIZE)."""
+        if scale != self._scale:
+            self.prepareGeometryChange()
+            self._scale = scale
+            self.update()
+
     def set_background(self, colour: str | None) -> None:
-        """The box's fill (None: none): a node's label takes the node's fill, so the box
-        only shows where the text reaches beyond the disc."""
+        """The box's fill (None: none)."""
         if colour != self._background:
             self._background = colour
             self.update()
 
     def pixel_size(self) -> tuple[float, float]:
-        return self._rect.width(), self._rect.height()
+        """(width, height) on screen of the form shown, at the label's scale."""
+        k = self._scale
+        return self._rect.width() * k, self._rect.height() * k
+
+    def form_sizes(self) -> list[tuple[float, float]]:
+        """(width, height) on screen of every form, at the label's scale."""
+        k = self._scale
+        sizes = [text_size(lines) for lines in self._forms]
+        return [((w + 2 * self.PAD_X) * k, (h + 2 * self.PAD_Y) * k) for w, h in sizes]
+
+    def text_radius(self) -> float:
+        """Radius on screen, at scale 1, of the least circle round the label's centre that
+        holds its text (see :func:`text_radius`)."""
+        return text_radius(self.lines)
 
     def boundingRect(self) -> QRectF:
-        return self._rect.adjusted(-1.0, -1.0, 1.0, 1.0)
+        k = self._scale
+        rect = QRectF(self._rect.x() * k, self._rect.y() * k, self._rect.width() * k,
+                      self._rect.height() * k)
+        return rect.adjusted(-1.0, -1.0, 1.0, 1.0)
 
     def paint(
         self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
     ) -> None:
-        if not self._lines:
+        if not self.lines:
             return
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        painter.scale(self._scale, self._scale)
         if self._background is not None:
             background = QColor(self._background)
             background.setAlpha(235 if self._boxed else 200)
@@ -120,8 +175,8 @@ class DiagramLabel(QGraphicsItem):
                 painter.setPen(Qt.PenStyle.NoPen)
             painter.drawRoundedRect(self._rect, 4.0, 4.0)
         y = self._rect.top() + self.PAD_Y
-        for text, colour, bold in self._lines:
-            font = self._bold if bold else self._font
+        for text, colour, bold in self.lines:
+            font = _font(bold)
             height = QFontMetricsF(font).lineSpacing()
             painter.setFont(font)
             painter.setPen(QColor(COLOURS.get(colour, colour)))
@@ -131,6 +186,41 @@ class DiagramLabel(QGraphicsItem):
                 text,
             )
             y += height
+
+
+@functools.cache
+def _font(bold: bool) -> QFont:
+    """The label font (made on first use: a QFont needs the QApplication)."""
+    font = QFont()
+    font.setPointSizeF(FONT_POINT_SIZE)
+    font.setBold(bold)
+    return font
+
+
+def text_size(lines: Sequence[Line]) -> tuple[float, float]:
+    """(width, height) in pixels of ``lines`` at FONT_POINT_SIZE, padding not included."""
+    width = height = 0.0
+    for text, _, bold in lines:
+        metrics = QFontMetricsF(_font(bold))
+        width = max(width, metrics.horizontalAdvance(text))
+        height += metrics.lineSpacing()
+    return width, height
+
+
+def text_radius(lines: Sequence[Line]) -> float:
+    """Radius in pixels of the least circle round the centre of ``lines`` (each centred,
+    stacked) that holds every line's box: a short first line lets a tall text fit a disc
+    whose square it would not. 0 for no lines."""
+    _, total = text_size(lines)
+    top = -total / 2
+    radius = 0.0
+    for text, _, bold in lines:
+        metrics = QFontMetricsF(_font(bold))
+        half_w = metrics.horizontalAdvance(text) / 2 + DiagramLabel.PAD_X
+        bottom = top + metrics.lineSpacing()
+        radius = max(radius, math.hypot(half_w, max(abs(top), abs(bottom))))
+        top = bottom
+    return radius
 
 
 class ValueEditor(QLineEdit):
@@ -201,81 +291,89 @@ def place_diagram_labels(
     loss_label: DiagramLabel | None,
     edge_labels: Sequence[Sequence[DiagramLabel]],
     focus_gaps: frozenset[int],
+    node_text_radius: Sequence[float] = (),
+    min_text_scale: float = 0.0,
 ) -> list[LabelRect]:
     """Put every label where it overlaps nothing placed before it; hide the rest. Returns
     the (kind, x, y, width, height) of every label shown, in diagram units.
 
-    Order of precedence: node discs, node labels (column by column), the loss, then the
-    edge labels of ``focus_gaps`` (the gaps the phase works on), then the others.
-    ``segments[g]`` is ``layout.segments(g)``; ``pixel_size`` is a pixel's (width, height)
-    in diagram units."""
+    Node texts go inside their discs, those of a layer l all scaled alike so that a text of
+    radius ``node_text_radius[l]`` (pixels at scale 1: the largest the layer shows) fits,
+    further if one is larger still, and hidden below ``min_text_scale``. Then, in order
+    of precedence: the loss (under the output column, from its disc's left edge), the edge
+    labels of ``focus_gaps`` (the gaps the phase works on), the others. ``segments[g]`` is
+    ``layout.segments(g)``; ``pixel_size`` is a pixel's (width, height) in diagram units."""
     px, py = pixel_size
     gap_x, gap_y = LABEL_GAP_PX * px, LABEL_GAP_PX * py
     r = layout.radius
-    discs = RectSet()
+    taken = Obstacles()
     for l in range(layout.depth + 1):
         for x, y in zip(layout.node_x[l], layout.node_y[l], strict=True):
-            discs.add(float(x), float(y), r, r)
+            taken.add_disc(float(x), float(y), r)
     for l in range(layout.depth):
-        discs.add(layout.column(l), layout.bias_y[l], r, r)
-    taken = RectSet()
+        taken.add_disc(layout.column(l), layout.bias_y[l], r)
     shown: list[LabelRect] = []
+    # The room inside a disc, in pixels (the aspect is locked: px = py).
+    room = r / px - NODE_TEXT_INSET_PX
 
-    def fixed(label: DiagramLabel, kind: str, cx: float, cy: float, hw: float, hh: float) -> bool:
-        """A label at a fixed spot: shown unless it hits another label or another disc."""
-        on_disc = discs.rects
-        other = ~((np.abs(on_disc[:, 0] - cx) < 1e-12) & (np.abs(on_disc[:, 1] - cy) < 1e-12))
-        hits_disc = np.any(
-            other
-            & (np.abs(on_disc[:, 0] - cx) < on_disc[:, 2] + hw)
-            & (np.abs(on_disc[:, 1] - cy) < on_disc[:, 3] + hh)
-        )
-        ok = bool(label.lines) and not hits_disc and not taken.overlaps(cx, cy, hw, hh)
+    def in_disc(label: DiagramLabel, cx: float, cy: float, common: float = 0.0) -> None:
+        radius = label.text_radius()
+        scale = 1.0 if common <= 0 else min(1.0, room / common)
+        if radius > 0:
+            scale = min(scale, room / radius)
+        ok = bool(label.lines) and scale >= min_text_scale and scale > 0
         label.setVisible(ok)
         if ok:
-            taken.add(cx, cy, hw, hh)
-            shown.append((kind, cx, cy, hw, hh))
-        return ok
+            label.set_text_scale(scale)
+            w, h = label.pixel_size()
+            shown.append(("node", cx, cy, w / 2 * px + gap_x, h / 2 * py + gap_y))
 
     def half(label: DiagramLabel) -> tuple[float, float]:
         w, h = label.pixel_size()
         return w / 2 * px + gap_x, h / 2 * py + gap_y
 
     for l, labels in enumerate(node_labels):
+        common = node_text_radius[l] if l < len(node_text_radius) else 0.0
         for k, label in enumerate(labels):
-            hw, hh = half(label)
-            fixed(label, "node", float(layout.node_x[l][k]), float(layout.node_y[l][k]), hw, hh)
+            in_disc(label, float(layout.node_x[l][k]), float(layout.node_y[l][k]), common)
     for l, label in enumerate(bias_labels):
-        hw, hh = half(label)
-        fixed(label, "node", layout.column(l), layout.bias_y[l], hw, hh)
+        in_disc(label, layout.column(l), layout.bias_y[l])
 
     if loss_label is not None:
-        # Under the output column, below the lowest output's disc or label.
+        # Under the output column, below the lowest output's disc, from its left edge on.
         hw, hh = half(loss_label)
         out = layout.depth
-        lowest = int(np.argmax(layout.node_y[out]))
-        reach = r
-        if node_labels and node_labels[out][lowest].isVisible():
-            reach = max(r, half(node_labels[out][lowest])[1])
-        top = float(layout.node_y[out][lowest]) + reach + 2 * gap_y
-        loss_label.setPos(layout.column(out), top)
-        fixed(loss_label, "loss", layout.column(out), top + hh - gap_y, hw, hh)
+        lowest = float(np.max(layout.node_y[out]))
+        left, top = layout.column(out) - r, lowest + r + 2 * gap_y
+        cx, cy = left + hw - gap_x, top + hh - gap_y
+        loss_label.setPos(left, top)
+        ok = bool(loss_label.lines) and not taken.overlaps(cx, cy, hw, hh)
+        loss_label.setVisible(ok)
+        if ok:
+            taken.add(cx, cy, hw, hh)
+            shown.append(("loss", cx, cy, hw, hh))
 
-    for k in range(len(discs)):
-        taken.add(*discs.rects[k])
     if edge_labels:
         order = sorted(range(layout.depth), key=lambda g: (g not in focus_gaps, g))
         for g in order:
             labels = edge_labels[g]
-            sizes = np.array([half(label) for label in labels])
+            forms = max(len(label.form_sizes()) for label in labels)
+            half_w = np.full((len(labels), forms), np.nan)
+            half_h = np.full((len(labels), forms), np.nan)
+            for k, label in enumerate(labels):
+                for f, (w, h) in enumerate(label.form_sizes()):
+                    half_w[k, f], half_h[k, f] = w / 2 * px + gap_x, h / 2 * py + gap_y
             x0, y0, x1, y1 = segments[g]
-            spots = place_labels(x0, y0, x1, y1, sizes[:, 0], sizes[:, 1], taken)
-            for label, (cx, cy), (hw, hh) in zip(labels, spots, sizes, strict=True):
-                ok = bool(label.lines) and not math.isnan(cx)
+            spots, chosen = place_labels(x0, y0, x1, y1, half_w, half_h, taken)
+            for k, label in enumerate(labels):
+                form = int(chosen[k])
+                ok = bool(label.lines) and form >= 0
                 label.setVisible(ok)
                 if ok:
-                    label.setPos(float(cx), float(cy))
-                    shown.append(("edge", float(cx), float(cy), float(hw), float(hh)))
+                    label.set_form(form)
+                    cx, cy = float(spots[k, 0]), float(spots[k, 1])
+                    label.setPos(cx, cy)
+                    shown.append(("edge", cx, cy, half_w[k, form], half_h[k, form]))
     return [
         (kind, cx - hw + gap_x, cy - hh + gap_y, 2 * (hw - gap_x), 2 * (hh - gap_y))
         for kind, cx, cy, hw, hh in shown
@@ -286,9 +384,13 @@ __all__ = [
     "COLOURS",
     "FONT_POINT_SIZE",
     "LABEL_GAP_PX",
+    "NODE_TEXT_INSET_PX",
+    "NODE_TEXT_MIN_POINT_SIZE",
     "DiagramLabel",
     "LabelRect",
     "Line",
     "ValueEditor",
     "place_diagram_labels",
+    "text_radius",
+    "text_size",
 ]

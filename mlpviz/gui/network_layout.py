@@ -5,8 +5,12 @@ Numbers are written by the project's one rule, :func:`mlpviz.engine.numbers.form
 
 numpy only (no Qt), so the geometry can be tested on its own. Coordinates are the diagram's
 data units with y pointing down (the view inverts its y axis): layer l is the column
-x = l·column_gap, rows are ``ROW_GAP`` apart and each column is centred on y = 0. Every
+x = column(l), rows are ``ROW_GAP`` apart and each column is centred on y = 0. Every
 layer but the output has a bias node "1" as its last row.
+
+The column gaps and the node radius follow the view (:func:`fitted_geometry`): the columns
+spread to fill a wide view, a gap with more labels to place gets more of the width, and
+the discs grow, up to a limit, to hold their text.
 
 Edges of gap l (from layer l to layer l+1) are numbered like ``weights[l]`` flattened row
 by row (edge j·n[l] + i runs from neuron i to neuron j, the page's w_ij), followed by the
@@ -25,12 +29,24 @@ from mlpviz.engine.types import Array
 
 ROW_GAP = 1.0
 NODE_RADIUS = 0.32
-MIN_COLUMN_GAP = 2.0
+"""The smallest node radius, in row gaps."""
+MAX_NODE_RADIUS = 0.42
+"""The largest: the selection ring (RING_REACH·r) still clears the next disc in the column."""
+RING_REACH = 1.3
+"""How far beyond its disc the selection ring (1.25 r and its pen) reaches, in radii."""
+MIN_COLUMN_GAP, MAX_COLUMN_GAP = 2.0, 6.0
+"""Column spacing of a network with few rows, in row gaps (the node pitch), whatever the
+view: closer, the edges of a gap are too short to carry labels; further, they are long thin
+lines across an empty screen."""
 COLUMN_GAP_PER_ROW = 0.5
-"""Columns move apart as the tallest column grows, so the diagram stays about as wide as
-it is tall (a 784-input network is not a thin vertical stripe)."""
+MIN_COLUMN_GAP_PER_ROW, MAX_COLUMN_GAP_PER_ROW = 0.25, 1.0
+"""For tall columns the spacing grows with the tallest column: COLUMN_GAP_PER_ROW when the
+view's shape is not known (about as wide as tall), between the MIN and MAX rates when it
+is, so a 784-input network is never a thin vertical stripe."""
+FIT_MARGIN_PX = 12.0
+"""Free pixels kept around the fitted diagram."""
 
-LABEL_SPOTS = tuple(sorted((k / 40 for k in range(5, 36)), key=lambda t: (abs(t - 0.5), t)))
+LABEL_SPOTS = tuple(sorted((k / 80 for k in range(6, 75)), key=lambda t: (abs(t - 0.5), t)))
 """Where along its edge (0 = source, 1 = target) a weight label may sit, best first: the
 middle, then ever closer to the ends."""
 
@@ -38,7 +54,7 @@ CROSSING_CLEARANCE = 0.4
 """No other edge may cross a label's edge closer to the label's centre than this fraction
 of the label's half width: a label on a crossing reads as belonging to either edge."""
 
-LABEL_SHIFTS = (0.0, -0.35, 0.35)
+LABEL_SHIFTS = (0.0, -0.2, 0.2, -0.35, 0.35)
 """Vertical shifts of a label off its edge's line, in label heights, tried at each spot:
 centred on the line first, then resting just above or below it (the line still runs
 through the box, nearer its centre than any other edge)."""
@@ -106,12 +122,13 @@ def parse_number(text: str) -> float:
 class DiagramLayout:
     """Positions of every node of a network with ``layer_sizes`` = [n0, …, nL].
 
-    node_x[l], node_y[l]: (n[l],) centres of layer l's neurons; bias_y[l]: the bias node of
-    layer l (l < L), in the same column. ``radius`` is a node's radius.
+    column_x[l]: x of layer l's column (column_x[0] = 0, increasing); node_x[l], node_y[l]:
+    (n[l],) centres of layer l's neurons; bias_y[l]: the bias node of layer l (l < L), in
+    the same column. ``radius`` is a node's radius.
     """
 
     layer_sizes: tuple[int, ...]
-    column_gap: float
+    column_x: tuple[float, ...]
     radius: float
     node_x: tuple[Array, ...]
     node_y: tuple[Array, ...]
@@ -122,7 +139,11 @@ class DiagramLayout:
         return len(self.layer_sizes) - 1
 
     def column(self, layer: int) -> float:
-        return layer * self.column_gap
+        return self.column_x[layer]
+
+    def column_gap(self, gap: int) -> float:
+        """Distance from column ``gap`` to column gap+1."""
+        return self.column_x[gap + 1] - self.column_x[gap]
 
     def gap_sizes(self, gap: int) -> tuple[int, int]:
         """(n_in, n_out) of gap ``gap``: the layers its edges run from and to."""
@@ -149,19 +170,152 @@ class DiagramLayout:
         return -r, float(ys.min()) - r, self.column(self.depth) + r, float(ys.max()) + r
 
 
-def diagram_layout(layer_sizes: Sequence[int]) -> DiagramLayout:
+def column_rows(layer_sizes: Sequence[int]) -> list[int]:
+    """Rows of every column: a layer's neurons, and its bias node but at the output."""
+    depth = len(layer_sizes) - 1
+    return [int(n) + (1 if l < depth else 0) for l, n in enumerate(layer_sizes)]
+
+
+def column_gap_range(layer_sizes: Sequence[int]) -> tuple[float, float]:
+    """The (least, greatest) column gap for these layers, in row gaps."""
+    rows = max(column_rows(layer_sizes))
+    return (
+        max(MIN_COLUMN_GAP, MIN_COLUMN_GAP_PER_ROW * rows),
+        max(MAX_COLUMN_GAP, MAX_COLUMN_GAP_PER_ROW * rows),
+    )
+
+
+def label_density(layer_sizes: Sequence[int]) -> list[float]:
+    """How crowded each gap's labels are: its edges (one label each) per row it spans."""
+    rows = column_rows(layer_sizes)
+    return [
+        (layer_sizes[g] + 1) * layer_sizes[g + 1] / max(rows[g], rows[g + 1])
+        for g in range(len(layer_sizes) - 1)
+    ]
+
+
+def diagram_layout(
+    layer_sizes: Sequence[int],
+    column_gaps: Sequence[float] | None = None,
+    radius: float = NODE_RADIUS,
+) -> DiagramLayout:
+    """Node positions for ``layer_sizes``, with ``column_gaps[g]`` between column g and
+    g+1; None: one spacing for a view of unknown shape (about as wide as tall), see
+    :func:`fitted_geometry` for a known one."""
     sizes = tuple(int(n) for n in layer_sizes)
     depth = len(sizes) - 1
-    rows = [n + (1 if l < depth else 0) for l, n in enumerate(sizes)]
-    gap = max(MIN_COLUMN_GAP, COLUMN_GAP_PER_ROW * max(rows))
+    rows = column_rows(sizes)
+    if column_gaps is None:
+        low, high = column_gap_range(sizes)
+        column_gaps = [min(high, max(low, COLUMN_GAP_PER_ROW * max(rows)))] * depth
+    if len(column_gaps) != depth:
+        raise ValueError(f"{depth} column gaps needed, got {len(column_gaps)}")
+    column_x = (0.0, *(float(x) for x in np.cumsum(column_gaps)))
     node_x, node_y, bias_y = [], [], []
     for l, n in enumerate(sizes):
         ys = (np.arange(rows[l], dtype=float) - (rows[l] - 1) / 2) * ROW_GAP
-        node_x.append(np.full(n, l * gap))
+        node_x.append(np.full(n, column_x[l]))
         node_y.append(ys[:n])
         if l < depth:
             bias_y.append(float(ys[n]))
-    return DiagramLayout(sizes, gap, NODE_RADIUS, tuple(node_x), tuple(node_y), tuple(bias_y))
+    return DiagramLayout(
+        sizes, column_x, float(radius), tuple(node_x), tuple(node_y), tuple(bias_y)
+    )
+
+
+@dataclass(frozen=True)
+class FittedGeometry:
+    """How a network fills a view: ``column_gaps`` and ``radius`` for :func:`diagram_layout`,
+    the scale at fit (``pixels_per_unit``), and the extra pixels kept free right of the
+    diagram and under it (``right_px``, ``bottom_px``: for the loss under the output,
+    the notes under the gaps)."""
+
+    column_gaps: tuple[float, ...]
+    radius: float
+    pixels_per_unit: float
+    right_px: float = 0.0
+    bottom_px: float = 0.0
+
+    def view_rect(self, layout: DiagramLayout) -> tuple[float, float, float, float]:
+        """(x, y, width, height) in diagram units to show: every disc with its selection
+        ring, ``FIT_MARGIN_PX`` around it, and the extra room right and under it."""
+        x0, y0, x1, y1 = layout.bounds()
+        pad = layout.radius * (RING_REACH - 1) + FIT_MARGIN_PX / self.pixels_per_unit
+        right = self.right_px / self.pixels_per_unit
+        bottom = self.bottom_px / self.pixels_per_unit
+        return x0 - pad, y0 - pad, x1 - x0 + 2 * pad + right, y1 - y0 + 2 * pad + bottom
+
+
+def fitted_geometry(
+    layer_sizes: Sequence[int],
+    width_px: float,
+    height_px: float,
+    text_radius_px: float = 0.0,
+    output_label_px: tuple[float, float] = (0.0, 0.0),
+    below_px: float = 0.0,
+    gap_weights: Sequence[float] | None = None,
+) -> FittedGeometry | None:
+    """The column gaps and node radius with which the network fills a view of
+    ``width_px`` × ``height_px`` (None if the view is too small to hold anything).
+
+    The tallest column sets the scale. The radius is the least in [NODE_RADIUS,
+    MAX_NODE_RADIUS] whose disc holds a text of radius ``text_radius_px`` (the largest
+    node text; 0 if nodes carry none) at that scale; then the columns spread to fill the
+    width, each gap in proportion to the square root of its ``gap_weights`` entry (all
+    equal if None; :func:`label_density` when gaps carry labels), within
+    :func:`column_gap_range`. A view too narrow for the least gaps sets the scale by its
+    width instead. ``output_label_px``: (width, height) of a label kept
+    under the lowest output's disc, from the disc's left edge on (the loss); ``below_px``:
+    room kept under the whole diagram.
+    """
+    sizes = tuple(int(n) for n in layer_sizes)
+    depth = len(sizes) - 1
+    tallest = max(column_rows(sizes))
+    span = (tallest - 1) * ROW_GAP  # centre of the top row to centre of the bottom one
+    low, high = column_gap_range(sizes)
+    shares = np.sqrt(np.ones(depth) if gap_weights is None else np.asarray(gap_weights, float))
+    shares = shares / shares.sum()
+    # Rows free under the lowest output: the loss goes there if it fits.
+    free_below_output = (tallest - sizes[-1]) / 2 * ROW_GAP
+    label_w, label_h = output_label_px
+    right, bottom = 0.0, below_px
+    result: FittedGeometry | None = None
+    for _ in range(4):  # the room the loss needs depends on the scale it is solved for
+        avail_w = width_px - 2 * FIT_MARGIN_PX - right
+        avail_h = height_px - 2 * FIT_MARGIN_PX - bottom
+        if avail_w <= 0 or avail_h <= 0:
+            return result
+        radius = _radius_for(text_radius_px, (avail_h - 2 * RING_REACH * text_radius_px) / span)
+        scale = avail_h / (span + 2 * RING_REACH * radius)
+        total = avail_w / scale - 2 * RING_REACH * radius
+        gaps = np.clip(total * shares, low, high)
+        width_scale = avail_w / (gaps.sum() + 2 * RING_REACH * radius)
+        if width_scale < scale:
+            # Too narrow: the width sets the scale, and the discs grow to make up for it.
+            radius = _radius_for(text_radius_px, width_scale)
+            scale = min(
+                avail_w / (gaps.sum() + 2 * RING_REACH * radius),
+                avail_h / (span + 2 * RING_REACH * radius),
+            )
+        result = FittedGeometry(
+            tuple(float(g) for g in gaps), radius, scale, right, bottom
+        )
+        ring = radius * (RING_REACH - 1)
+        need_below = below_px + max(0.0, label_h - (free_below_output + ring) * scale)
+        need_right = max(0.0, label_w - (1 + RING_REACH) * radius * scale)
+        if need_below <= bottom + 0.5 and need_right <= right + 0.5:
+            break
+        right, bottom = max(right, need_right), max(bottom, need_below)
+    return result
+
+
+def _radius_for(text_radius_px: float, pixels_per_unit: float) -> float:
+    """The least node radius whose disc holds the text at this scale, within bounds."""
+    if text_radius_px <= 0:
+        return NODE_RADIUS
+    if pixels_per_unit <= 0:
+        return MAX_NODE_RADIUS
+    return min(MAX_NODE_RADIUS, max(NODE_RADIUS, text_radius_px / pixels_per_unit))
 
 
 def edge_of(gap_sizes: tuple[int, int], edge: int) -> tuple[str, int, int]:
@@ -216,8 +370,9 @@ def hit_test(
     (diagram units), tested for the whole gap at once with numpy. ``segments[g]`` is
     ``layout.segments(g)``, which the caller keeps."""
     r = max(layout.radius, tolerance)  # dots on tall columns are smaller than a disc
-    column = round(x / layout.column_gap)
-    if 0 <= column <= layout.depth and abs(x - layout.column(column)) <= r:
+    columns = np.asarray(layout.column_x)
+    column = int(np.argmin(np.abs(columns - x)))
+    if abs(x - layout.column(column)) <= r:
         ys = layout.node_y[column]
         d = np.abs(ys - y)
         k = int(np.argmin(d))
@@ -227,7 +382,7 @@ def hit_test(
             x - layout.column(column), y - layout.bias_y[column]
         ) <= r:
             return DiagramHit("bias_node", column, 0)
-    gap = math.floor(x / layout.column_gap)
+    gap = int(np.searchsorted(columns, x, side="right")) - 1
     if not 0 <= gap < layout.depth:
         return None
     distances = segment_distances(x, y, *segments[gap])
@@ -241,42 +396,69 @@ def hit_test(
 # --- labels that never overlap ----------------------------------------------------------------
 
 
-class RectSet:
-    """Axis-aligned rectangles (centre, half sizes) already taken in the diagram."""
+class Obstacles:
+    """What labels must not overlap: axis-aligned rectangles (centre, half sizes), such as
+    labels already placed, and discs (centre, radius), the nodes. A disc is tested as a
+    circle, not its bounding square, so a label may sit in the corner beside a node."""
 
     def __init__(self) -> None:
         self._rects = np.empty((64, 4))
         self._count = 0
+        self._discs: list[tuple[float, float, float]] = []
 
     def __len__(self) -> int:
-        return self._count
+        return self._count + len(self._discs)
 
     @property
     def rects(self) -> Array:
         """(count, 4): cx, cy, half width, half height."""
         return self._rects[: self._count]
 
+    @property
+    def discs(self) -> Array:
+        """(count, 3): cx, cy, radius."""
+        return np.array(self._discs, dtype=float).reshape(-1, 3)
+
     def overlaps(self, cx: float, cy: float, hw: float, hh: float) -> bool:
+        """Whether the rectangle centred at (cx, cy) with half sizes (hw, hh) overlaps any."""
+        return bool(self.overlaps_each(np.array([cx]), np.array([cy]), hw, hh)[0])
+
+    def overlaps_each(self, cx: Array, cy: Array, hw: float, hh: float) -> np.ndarray:
+        """For each of the rectangles centred at (cx, cy) (n,) with half sizes (hw, hh),
+        whether it overlaps anything: (n,) bool."""
         r = self.rects
-        return bool(
-            np.any((np.abs(r[:, 0] - cx) < r[:, 2] + hw) & (np.abs(r[:, 1] - cy) < r[:, 3] + hh))
+        hit = np.any(
+            (np.abs(r[:, 0] - cx[:, None]) < r[:, 2] + hw)
+            & (np.abs(r[:, 1] - cy[:, None]) < r[:, 3] + hh),
+            axis=1,
         )
-
-    def copy(self) -> RectSet:
-        other = RectSet()
-        other.assign(self)
-        return other
-
-    def assign(self, other: RectSet) -> None:
-        """Make this set hold the same rectangles as ``other``."""
-        self._rects = other._rects.copy()
-        self._count = other._count
+        if self._discs:
+            d = self.discs
+            # Distance from each disc's centre to the nearest point of each rectangle.
+            gap_x = np.maximum(np.abs(d[:, 0] - cx[:, None]) - hw, 0.0)
+            gap_y = np.maximum(np.abs(d[:, 1] - cy[:, None]) - hh, 0.0)
+            hit |= np.any(gap_x**2 + gap_y**2 < d[:, 2] ** 2, axis=1)
+        return np.asarray(hit)
 
     def add(self, cx: float, cy: float, hw: float, hh: float) -> None:
+        """A rectangle: centre and half sizes."""
         if self._count == len(self._rects):
             self._rects = np.concatenate([self._rects, np.empty_like(self._rects)])
         self._rects[self._count] = (cx, cy, hw, hh)
         self._count += 1
+
+    def add_disc(self, cx: float, cy: float, radius: float) -> None:
+        self._discs.append((cx, cy, radius))
+
+
+PLACEMENT_ORDERS = 24
+"""How many orders the greedy label placement tries in a gap (fewer in large gaps)."""
+PLACEMENT_SEARCH_STEPS = 800
+PLACEMENT_SEARCH_MAX_LABELS = 16
+"""When no greedy order shows every label that has a spot, in a gap of at most
+PLACEMENT_SEARCH_MAX_LABELS labels, a depth-first search for a placement that shows more
+runs for at most PLACEMENT_SEARCH_STEPS steps (each one numpy comparison, ~20 µs). Denser
+gaps hide labels whatever the order, and would only cost time."""
 
 
 def place_labels(
@@ -286,79 +468,178 @@ def place_labels(
     y1: Array,
     half_w: Array,
     half_h: Array,
-    taken: RectSet,
+    taken: Obstacles,
     spots: Sequence[float] = LABEL_SPOTS,
     shifts: Sequence[float] = LABEL_SHIFTS,
-) -> Array:
-    """Centres (m, 2) for labels on the m edges (x0, y0)–(x1, y1) of one layer gap.
+) -> tuple[Array, np.ndarray]:
+    """Centres (m, 2) and forms (m,) for labels on the m edges (x0, y0)–(x1, y1) of one gap.
 
-    Each label goes to the first spot along its edge (and shift off it, in label heights)
-    where its rectangle (half sizes ``half_w``, ``half_h``) overlaps nothing in ``taken``,
-    no other of these edges passes within ``half_h`` of its centre, and no other edge
-    crosses its own near its centre (:data:`CROSSING_CLEARANCE`): a label must be read for
-    one edge only. Placed labels are added to ``taken``. NaN where no spot qualifies: the
-    label is hidden. The labels are placed greedily in order and in reverse order, and the
-    order that places more wins.
+    A label may come in several forms (say one line, then the same text on two lines):
+    ``half_w``, ``half_h`` are (m,) for one form or (m, F) for F forms, best first; a
+    form's NaN size means the label has no such form. A label may sit at a spot along its
+    edge (``spots``, best first) and shift off it (``shifts``, in label heights) where its
+    rectangle overlaps nothing in ``taken``, no other of these edges passes within its half
+    height of its centre, and no other edge crosses its own near its centre
+    (:data:`CROSSING_CLEARANCE`): a label must be read for one edge only. Among those, each
+    label takes its first in a greedy pass that skips spots other labels already hold; the
+    pass runs in several orders (as given, reversed, fewest spots first, then shuffled) and
+    the one that shows most labels, then in their first forms, then nearest the middle,
+    wins. If that leaves out a label that has spots, a bounded search
+    (:data:`PLACEMENT_SEARCH_STEPS`) looks for a placement that shows more. Placed labels
+    are added to ``taken``; a label with no spot gets NaN centres and form −1: it is hidden.
     """
-    dx = x1 - x0
-    best: tuple[int, Array, RectSet] | None = None
-    # Greedy placement depends on the order; trying it both ways places more labels.
-    for order in (range(len(x0)), range(len(x0) - 1, -1, -1)):
-        out = np.full((len(x0), 2), np.nan)
-        trial = taken.copy()
-        for k in order:
-            _place_one(k, x0, y0, x1, y1, dx, half_w[k], half_h[k], trial, spots, shifts, out)
-        placed = int(np.sum(~np.isnan(out[:, 0])))
-        if best is None or placed > best[0]:
-            best = placed, out, trial
+    m = len(x0)
+    half_w = np.asarray(half_w, dtype=float).reshape(m, -1)
+    half_h = np.asarray(half_h, dtype=float).reshape(m, -1)
+    # Every label's candidates (cx, cy, hw, hh, form), best first; they depend on the
+    # edges and on ``taken``, not on each other.
+    candidates = [
+        _candidates(k, x0, y0, x1, y1, half_w[k], half_h[k], taken, spots, shifts)
+        for k in range(m)
+    ]
+    counts = np.array([len(c) for c in candidates])
+    orders = [list(range(m)), list(range(m - 1, -1, -1)), list(np.argsort(counts, kind="stable"))]
+    rng = np.random.default_rng(0)  # the same shuffles every time: a stable picture
+    tries = max(len(orders), min(PLACEMENT_ORDERS, 2000 // max(m, 1)))
+    while len(orders) < tries:
+        orders.append(list(rng.permutation(m)))
+    best: tuple[tuple[int, int, int], dict[int, int]] | None = None
+    for order in orders:
+        picks = _greedy(candidates, order)
+        score = (
+            len(picks),
+            -sum(int(candidates[k][i, 4]) for k, i in picks.items()),
+            -sum(picks.values()),
+        )
+        if best is None or score > best[0]:
+            best = score, picks
     assert best is not None
-    taken.assign(best[2])
-    return best[1]
+    placeable = int(np.sum(counts > 0))
+    if len(best[1]) < placeable and m <= PLACEMENT_SEARCH_MAX_LABELS:
+        more = _search(candidates, best[1], PLACEMENT_SEARCH_STEPS)
+        if more is not None:
+            best = best[0], more
+    out = np.full((m, 2), np.nan)
+    forms = np.full(m, -1)
+    for k, i in best[1].items():
+        cx, cy, hw, hh, form = candidates[k][i]
+        out[k] = cx, cy
+        forms[k] = int(form)
+        taken.add(cx, cy, hw, hh)
+    return out, forms
 
 
-def _place_one(
+def _greedy(candidates: Sequence[Array], order: Sequence[int]) -> dict[int, int]:
+    """Label → index of its first candidate that overlaps no label placed before it."""
+    picks: dict[int, int] = {}
+    chosen = np.empty((0, 4))
+    for k in order:
+        c = candidates[k]
+        if not len(c):
+            continue
+        free = ~np.any(
+            (np.abs(c[:, None, 0] - chosen[None, :, 0]) < c[:, None, 2] + chosen[None, :, 2])
+            & (np.abs(c[:, None, 1] - chosen[None, :, 1]) < c[:, None, 3] + chosen[None, :, 3]),
+            axis=1,
+        )
+        first = int(np.argmax(free))
+        if free[first]:
+            picks[int(k)] = first
+            chosen = np.vstack([chosen, c[first, :4]])
+    return picks
+
+
+def _search(
+    candidates: Sequence[Array], known: dict[int, int], budget: int
+) -> dict[int, int] | None:
+    """Label → candidate index for more labels than ``known`` shows, found depth first
+    (labels with fewest candidates first, candidates best first), or None if none is
+    found within ``budget`` steps."""
+    order = sorted((k for k in range(len(candidates)) if len(candidates[k])), key=lambda k: (
+        len(candidates[k]), k))
+    target = len(order)
+    found: list[dict[int, int]] = []
+    floor = len(known)
+    steps = 0
+
+    def visit(pos: int, chosen: Array, picks: dict[int, int]) -> bool:
+        """True to stop: every label placed, or the budget spent."""
+        nonlocal steps, floor
+        if len(picks) + (target - pos) <= floor:
+            return False  # cannot beat the best so far
+        if pos == target:
+            found.append(dict(picks))
+            floor = len(picks)
+            return floor == target
+        steps += 1
+        if steps > budget:
+            return True
+        k = order[pos]
+        c = candidates[k]
+        free = ~np.any(
+            (np.abs(c[:, None, 0] - chosen[None, :, 0]) < c[:, None, 2] + chosen[None, :, 2])
+            & (np.abs(c[:, None, 1] - chosen[None, :, 1]) < c[:, None, 3] + chosen[None, :, 3]),
+            axis=1,
+        )
+        for i in np.flatnonzero(free):
+            picks[k] = int(i)
+            if visit(pos + 1, np.vstack([chosen, c[i, :4]]), picks):
+                return True
+            del picks[k]
+        return visit(pos + 1, chosen, picks)  # or leave label k hidden
+
+    visit(0, np.empty((0, 4)), {})
+    return found[-1] if found else None
+
+
+def _candidates(
     k: int,
     x0: Array,
     y0: Array,
     x1: Array,
     y1: Array,
-    dx: Array,
-    hw: float,
-    hh: float,
-    taken: RectSet,
+    half_w: Array,
+    half_h: Array,
+    taken: Obstacles,
     spots: Sequence[float],
     shifts: Sequence[float],
-    out: Array,
-) -> bool:
-    """Place label k (see :func:`place_labels`); False if it has no free spot."""
+) -> Array:
+    """(n, 5) rows cx, cy, hw, hh, form: where label k may sit (see :func:`place_labels`),
+    form by form, spot by spot, shift by shift."""
     others = np.ones(len(x0), dtype=bool)
     others[k] = False
-    ox0, oy0, ox1, oy1, odx = x0[others], y0[others], x1[others], y1[others], dx[others]
+    ox0, oy0, ox1, oy1 = x0[others], y0[others], x1[others], y1[others]
+    dx, dy = x1[k] - x0[k], y1[k] - y0[k]
     with np.errstate(invalid="ignore", divide="ignore"):
-        slope = (y1[k] - y0[k]) / dx[k]
-        other_slope = (oy1 - oy0) / odx
+        slope = dy / dx
+        other_slope = (oy1 - oy0) / (ox1 - ox0)
         # Where each other edge crosses this one (NaN if parallel): a label there would
         # sit on two edges at once.
         crossing = (oy0 - other_slope * ox0 - y0[k] + slope * x0[k]) / (slope - other_slope)
     inside = (crossing >= np.maximum(x0[k], ox0)) & (crossing <= np.minimum(x1[k], ox1))
-    crossing = np.where(inside, crossing, np.nan)
-    for t in spots:
-        on_x = x0[k] + t * dx[k]
-        on_y = y0[k] + t * (y1[k] - y0[k])
-        if np.any(np.abs(crossing - on_x) <= CROSSING_CLEARANCE * hw):
+    crossing = crossing[inside]
+    t = np.asarray(spots, dtype=float)
+    on_x, on_y = x0[k] + t * dx, y0[k] + t * dy  # (S,)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        u = (on_x[:, None] - ox0) / (ox1 - ox0)  # (S, m−1)
+    heights = np.where((u >= 0) & (u <= 1), oy0 + u * (oy1 - oy0), np.nan)
+    shift = np.asarray(shifts, dtype=float)
+    rows = []
+    for form, (hw, hh) in enumerate(zip(half_w, half_h, strict=True)):
+        if math.isnan(hw) or math.isnan(hh):
             continue
-        with np.errstate(invalid="ignore", divide="ignore"):
-            u = (on_x - ox0) / odx
-        spans = (u >= 0) & (u <= 1)
-        heights = oy0[spans] + u[spans] * (oy1[spans] - oy0[spans])
-        for shift in shifts:
-            cy = on_y + 2 * shift * hh
-            if taken.overlaps(on_x, cy, hw, hh) or np.any(np.abs(heights - cy) < hh):
-                continue
-            taken.add(on_x, cy, hw, hh)
-            out[k] = on_x, cy
-            return True
-    return False
+        clear = ~np.any(np.abs(crossing - on_x[:, None]) <= CROSSING_CLEARANCE * hw, axis=1)
+        cy = on_y[:, None] + 2 * shift * hh  # (S, H)
+        alone = ~np.any(np.abs(heights[:, None, :] - cy[:, :, None]) < hh, axis=2)
+        cx = np.broadcast_to(on_x[:, None], cy.shape)
+        ok = (clear[:, None] & alone).ravel()
+        cx, cy = cx.ravel()[ok], cy.ravel()[ok]
+        free = ~taken.overlaps_each(cx, cy, hw, hh)
+        n = int(np.sum(free))
+        rows.append(
+            np.column_stack([cx[free], cy[free], np.full(n, hw), np.full(n, hh), np.full(n, form)])
+        )
+    return np.concatenate(rows) if rows else np.empty((0, 5))
 
 
 def rects_intersect(a: Sequence[float], b: Sequence[float]) -> bool:
@@ -369,16 +650,23 @@ def rects_intersect(a: Sequence[float], b: Sequence[float]) -> bool:
 
 
 __all__ = [
+    "FIT_MARGIN_PX",
     "LABEL_SPOTS",
+    "MAX_NODE_RADIUS",
     "NODE_RADIUS",
     "DiagramHit",
     "DiagramLayout",
-    "RectSet",
+    "FittedGeometry",
+    "Obstacles",
     "bias_name",
+    "column_gap_range",
+    "column_rows",
     "diagram_layout",
     "edge_number",
     "edge_of",
+    "fitted_geometry",
     "hit_test",
+    "label_density",
     "layer_superscript",
     "node_name",
     "parse_number",

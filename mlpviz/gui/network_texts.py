@@ -73,6 +73,31 @@ def focus(phase: Phase, depth: int) -> tuple[int | None, frozenset[int]]:
     return None, frozenset(range(depth))
 
 
+def compact_lines(lines: list[Line]) -> list[Line] | None:
+    """A one-line label "a = b" as two lines, "a" over "= b", to fit where the line does
+    not ("0.4 − 0.0114" over "= 0.3886"); None for other labels."""
+    if len(lines) != 1 or " = " not in lines[0][0]:
+        return None
+    text, colour, bold = lines[0]
+    left, right = text.rsplit(" = ", 1)
+    return [(left, colour, bold), (f"= {right}", colour, bold)]
+
+
+def _loss_lines(before: str, after: str) -> list[Line]:
+    """The loss before and after the update, on three short lines: the label sits beside
+    the last gap's edges, and a long line would take their labels' room."""
+    return [
+        (f"L = {before}", "text", True),
+        ("after the update:", "text", False),
+        (f"L = {after}", "text", False),
+    ]
+
+
+def _wide_number(precision: int) -> str:
+    """As wide as a number usually gets at ``precision`` decimals."""
+    return "−0." + "0" * precision if precision > 0 else "−00"
+
+
 def _full(value: float) -> str:
     """Full precision for tooltips: the shortest text that reads back as the same float."""
     return repr(float(value)).replace("-", "−")
@@ -119,17 +144,31 @@ class DiagramText:
             (f"{name} = {format_number(v, precision)}", "text", False) for name, v in values
         ]
 
+    def node_template(self, layer: int, index: int, precision: int) -> list[Line]:
+        """The most a node of ``layer`` says in any phase, with a wide number (−0.000…)
+        for every value: the diagram sizes its discs for this, so they keep their size
+        from phase to phase."""
+        number = _wide_number(precision)
+        name: Line = (node_name(self.layout.layer_sizes, layer, index), "text", True)
+        if layer == 0:
+            return [name, (number, "text", False)]
+        names = [*self.value_names(layer), *(["y"] if layer == self.layout.depth else []), "δ"]
+        return [name] + [(f"{n} = {number}", "text", False) for n in names]
+
+    def loss_template(self, precision: int) -> list[Line]:
+        """The most the loss label says (at the Update), with wide numbers."""
+        number = _wide_number(precision)
+        return _loss_lines(number, number)
+
     def loss_lines(self, precision: int) -> list[Line]:
         done = progress(self.model.phase, self.layout.depth)
         if not done.loss:
             return []
         record = self.model.record
         loss = format_number(record.result.backward.loss, precision)
-        lines: list[Line] = [(f"L = {loss}", "text", True)]
         if done.update:
-            after = format_number(record.loss_after, precision)
-            lines.append((f"after the update: {after}", "text", False))
-        return lines
+            return _loss_lines(loss, format_number(record.loss_after, precision))
+        return [(f"L = {loss}", "text", True)]
 
     def numeric_gradient(self) -> NumericGradient | None:
         """Finite-difference gradients when the gradient check is on and a backward phase
@@ -267,4 +306,11 @@ class DiagramText:
         return "\n".join(lines)
 
 
-__all__ = ["GRADCHECK_MAX_PARAMS", "DiagramText", "Progress", "focus", "progress"]
+__all__ = [
+    "GRADCHECK_MAX_PARAMS",
+    "DiagramText",
+    "Progress",
+    "compact_lines",
+    "focus",
+    "progress",
+]

@@ -6,10 +6,13 @@ positive, vermillion negative and dashed) and sized by |w|, drawn as a few
 so a 784-128-64-10 network costs ~30 items, not 109,000 (network_edges). Nodes are one
 ``ScatterPlotItem``. The numbers follow the Stepper's phase: x on the inputs, z and a once
 the forward pass reaches a layer, y and L at the Loss, δ and ∂L/∂w going backwards, and
-old − η·∂L/∂w = new at the Update (network_texts). Labels keep a constant size on screen
-and are placed so that none overlaps another or a node; a label with no free spot is
-hidden, its value stays in the tooltip (network_labels). Geometry, names and hit-testing
-are Qt-free (network_layout).
+old − η·∂L/∂w = new at the Update (network_texts). Edge labels keep a constant size on
+screen and are placed so that none overlaps another or a node (on two lines where one does
+not fit); a label with no free spot is hidden, its value stays in the tooltip. Node texts
+sit inside their discs and shrink with them (network_labels). The layout follows the view:
+when the view is resized (throttled by RELAYOUT_DELAY_MS) the columns spread to fill its
+width and the discs grow to hold their text. Geometry, names and hit-testing are Qt-free
+(network_layout).
 """
 
 from __future__ import annotations
@@ -25,20 +28,29 @@ from PySide6.QtWidgets import QGraphicsView, QToolTip, QVBoxLayout, QWidget
 from mlpviz.gui.network_edges import DASHED_MAX_EDGES, MAX_DRAWN_EDGES, EdgeBatches
 from mlpviz.gui.network_labels import (
     COLOURS,
+    FONT_POINT_SIZE,
+    LABEL_GAP_PX,
+    NODE_TEXT_INSET_PX,
+    NODE_TEXT_MIN_POINT_SIZE,
     DiagramLabel,
     LabelRect,
     ValueEditor,
     place_diagram_labels,
+    text_radius,
+    text_size,
 )
 from mlpviz.gui.network_layout import (
     DiagramHit,
     DiagramLayout,
+    FittedGeometry,
     diagram_layout,
     edge_number,
     edge_of,
+    fitted_geometry,
     hit_test,
+    label_density,
 )
-from mlpviz.gui.network_texts import DiagramText, Progress, focus, progress
+from mlpviz.gui.network_texts import DiagramText, Progress, compact_lines, focus, progress
 from mlpviz.gui.session_model import Selection, SessionModel
 
 NODE_LABEL_MAX_ROWS = 16
@@ -63,6 +75,8 @@ class NetworkView(QWidget):
         self._precision = 4
         self._auto_fit = True
         self._layout: DiagramLayout | None = None
+        self._geometry: FittedGeometry | None = None
+        self._node_text_radius: list[float] = []  # per layer, the largest text's, px
         self._edges: EdgeBatches | None = None
         self._text: DiagramText | None = None
         self._nodes: pg.ScatterPlotItem | None = None
@@ -99,7 +113,7 @@ class NetworkView(QWidget):
         self._relayout = QTimer(self)
         self._relayout.setSingleShot(True)
         self._relayout.setInterval(RELAYOUT_DELAY_MS)
-        self._relayout.timeout.connect(self._place_labels)
+        self._relayout.timeout.connect(self._on_relayout)
         self.view_box.sigRangeChanged.connect(self._on_range_changed)
         self.view_box.sigRangeChangedManually.connect(self._on_manual_range)
         self.view_box.sigResized.connect(self._on_resized)
@@ -140,21 +154,99 @@ class NetworkView(QWidget):
         if decimals != self._precision:
             self._precision = decimals
             self._update_texts()
+            # Wider numbers need wider discs.
+            if self._auto_fit and self._adapt_layout():
+                self._fit_range()
+                self._place_labels()
 
     def fit(self) -> None:
-        """Show the whole network, with room for the labels around it."""
+        """Lay the network out for the view's size and show all of it, with room for the
+        labels around it."""
         if self._layout is None:
             return
-        x0, y0, x1, y1 = self._layout.bounds()
-        # Room for labels drawn at a fixed size on screen: node texts and the loss on small
-        # networks, the "largest |w|" notes under large ones.
-        margin = 0.5 if self._small else 0.05 * (y1 - y0)
-        self.view_box.setRange(
-            QRectF(x0 - margin, y0 - margin, x1 - x0 + 2 * margin, y1 - y0 + 2 * margin),
-            padding=0.0,
-        )
+        self._adapt_layout()
+        self._fit_range()
         self._auto_fit = True
         self._place_labels()
+
+    def _fit_range(self) -> None:
+        """Show the whole diagram (as the last geometry fitted it)."""
+        layout = self._layout
+        assert layout is not None
+        if self._geometry is not None:
+            x, y, w, h = self._geometry.view_rect(layout)
+        else:  # the view has no size yet: a margin that suits most sizes
+            x0, y0, x1, y1 = layout.bounds()
+            margin = 0.5 if self._small else 0.05 * (y1 - y0)
+            x, y, w, h = x0 - margin, y0 - margin, x1 - x0 + 2 * margin, y1 - y0 + 2 * margin
+        self.view_box.setRange(QRectF(x, y, w, h), padding=0.0)
+
+    def _adapt_layout(self) -> bool:
+        """Lay the network out anew if the view's size (or the node texts) asks for another
+        column gap or node radius; True if it did."""
+        layout = self._layout
+        if layout is None or self.view_box.width() <= 0 or self.view_box.height() <= 0:
+            return False
+        assert self._text is not None and self._loss_label is not None
+        self._node_text_radius = [
+            max(text_radius(self._text.node_template(l, k, self._precision)) for k in range(n))
+            for l, n in enumerate(len(labels) for labels in self._node_labels)
+        ]
+        template = max(self._node_text_radius, default=0.0)
+        loss_w, loss_h = text_size(self._text.loss_template(self._precision))
+        loss = (loss_w + 2 * DiagramLabel.PAD_X, loss_h + 2 * DiagramLabel.PAD_Y + 3 * LABEL_GAP_PX)
+        notes = max((note.pixel_size()[1] for note in self._notes), default=0.0)
+        geometry = fitted_geometry(
+            layout.layer_sizes,
+            self.view_box.width(),
+            self.view_box.height(),
+            text_radius_px=template + NODE_TEXT_INSET_PX if template else 0.0,
+            output_label_px=loss,
+            below_px=notes,
+            gap_weights=self._gap_weights(),
+        )
+        if geometry is None or geometry == self._geometry:
+            return False
+        self._geometry = geometry
+        new = diagram_layout(layout.layer_sizes, geometry.column_gaps, geometry.radius)
+        if (new.column_x, new.radius) != (layout.column_x, layout.radius):
+            self._apply_layout(new)
+        return True
+
+    def _gap_weights(self) -> list[float] | None:
+        """Gaps with labels get width by how crowded their labels are; the loss label,
+        under the output, counts as one more label of the last gap."""
+        if not self._edge_labels:
+            return None
+        sizes = self.diagram_layout.layer_sizes
+        weights = label_density(sizes)
+        weights[-1] *= (self.diagram_layout.edge_count(len(sizes) - 2) + 1) / (
+            self.diagram_layout.edge_count(len(sizes) - 2)
+        )
+        return weights
+
+    def _apply_layout(self, layout: DiagramLayout) -> None:
+        """Move every item to ``layout`` (of the same network)."""
+        self._layout = layout
+        depth = layout.depth
+        self._segments = [layout.segments(g) for g in range(depth)]
+        assert self._edges is not None and self._text is not None and self._nodes is not None
+        self._edges.set_layout(layout, self._segments)
+        self._text.layout = layout
+        xs = np.concatenate([*layout.node_x, [layout.column(l) for l in range(depth)]])
+        ys = np.concatenate([*layout.node_y, layout.bias_y])
+        dots = self._nodes.opts["pxMode"]
+        self._nodes.setData(x=xs, y=ys, size=NODE_DOT_PX if dots else 2 * layout.radius)
+        for l, labels in enumerate(self._node_labels):
+            for label, x, y in zip(labels, layout.node_x[l], layout.node_y[l], strict=True):
+                label.setPos(float(x), float(y))
+        for l, label in enumerate(self._bias_labels):
+            label.setPos(layout.column(l), layout.bias_y[l])
+        gaps = [g for g in range(depth) if layout.edge_count(g) > MAX_DRAWN_EDGES]
+        for note, g in zip(self._notes, gaps, strict=True):
+            note.setPos((layout.column(g) + layout.column(g + 1)) / 2, layout.bounds()[3])
+        self._update_edges()
+        self._update_selection()
 
     def rebuild(self) -> None:
         """Build every item anew for the model's network (after a structure change)."""
@@ -169,7 +261,9 @@ class NetworkView(QWidget):
             for label in group:
                 self.view_box.removeItem(label)
         net = self.model.network
+        # Laid out for a view of unknown shape; fit() adapts it to the view's.
         self._layout = layout = diagram_layout(net.layer_sizes)
+        self._geometry = None
         depth = layout.depth
         self._segments = [layout.segments(g) for g in range(depth)]
         n_edges = sum(layout.edge_count(g) for g in range(depth))
@@ -181,9 +275,6 @@ class NetworkView(QWidget):
         dots = rows > DOT_NODES_ROWS
         self._nodes = pg.ScatterPlotItem(pxMode=dots, antialias=True, symbol="o")
         self._nodes.setZValue(10)
-        xs = np.concatenate([*layout.node_x, [layout.column(l) for l in range(depth)]])
-        ys = np.concatenate([*layout.node_y, layout.bias_y])
-        self._nodes.setData(x=xs, y=ys, size=NODE_DOT_PX if dots else 2 * layout.radius)
         self.view_box.addItem(self._nodes, ignoreBounds=True)
         self._ring = pg.ScatterPlotItem(pxMode=False, antialias=True, symbol="o")
         self._ring.setZValue(12)
@@ -194,14 +285,14 @@ class NetworkView(QWidget):
 
         self._node_labels, self._bias_labels, self._edge_labels = [], [], []
         if rows <= NODE_LABEL_MAX_ROWS:
-            for l, n in enumerate(layout.layer_sizes):
+            # Unboxed and unfilled: the text stays inside its disc.
+            for n in layout.layer_sizes:
                 labels = [self._add_label(DiagramLabel(boxed=False), 30) for _ in range(n)]
-                for label, x, y in zip(labels, layout.node_x[l], layout.node_y[l], strict=True):
-                    label.setPos(float(x), float(y))
+                for label in labels:
+                    label.set_background(None)
                 self._node_labels.append(labels)
-            for l in range(depth):
+            for _ in range(depth):
                 label = self._add_label(DiagramLabel(boxed=False), 30)
-                label.setPos(layout.column(l), layout.bias_y[l])
                 label.set_content([("1", "text", True)], COLOURS["text"])
                 label.set_background(None)
                 self._bias_labels.append(label)
@@ -210,7 +301,9 @@ class NetworkView(QWidget):
                 [self._add_label(DiagramLabel(), 20) for _ in range(layout.edge_count(g))]
                 for g in range(depth)
             ]
-        self._loss_label = self._add_label(DiagramLabel(anchor=(0.5, 0.0)), 20)
+        # Starting at the output disc's left edge: centred, it would take the room the
+        # labels of the last gap's lowest edges need.
+        self._loss_label = self._add_label(DiagramLabel(anchor=(0.0, 0.0)), 20)
         self._notes = []
         for g in range(depth):
             count = layout.edge_count(g)
@@ -218,12 +311,10 @@ class NetworkView(QWidget):
                 note = self._add_label(DiagramLabel(anchor=(0.5, 0.0)), 20)
                 text = f"drawn: the {MAX_DRAWN_EDGES:,} largest |w| of {count:,}"
                 note.set_content([(text, "text", False)], COLOURS["node_border"])
-                note.setPos((layout.column(g) + layout.column(g + 1)) / 2, layout.bounds()[3])
                 self._notes.append(note)
 
-        self._update_edges()
+        self._apply_layout(layout)
         self._update_texts()
-        self._update_selection()
         if self.isVisible():
             self.fit()
 
@@ -236,8 +327,13 @@ class NetworkView(QWidget):
     def node_label_visible(self, layer: int, index: int) -> bool:
         return bool(self._node_labels) and self._node_labels[layer][index].isVisible()
 
+    def node_text_scale(self, layer: int, index: int) -> float:
+        """How much node ``index`` of ``layer``'s text is shrunk to fit its disc (1: not)."""
+        return self._node_labels[layer][index].text_scale() if self._node_labels else 0.0
+
     def edge_label_text(self, layer: int, j: int, i: int) -> str | None:
-        """The label on the edge of ``weights[layer][j, i]``; None when hidden."""
+        """The label on the edge of ``weights[layer][j, i]`` as shown (one line, or two
+        where one does not fit); None when hidden."""
         sizes = self.diagram_layout.gap_sizes(layer)
         return self._label_text(layer, edge_number(sizes, "weight", j, i))
 
@@ -354,7 +450,6 @@ class NetworkView(QWidget):
         for l, labels in enumerate(self._node_labels):
             for label in labels:
                 label.setOpacity(1.0 if l == layer else 0.55)
-                label.set_background(COLOURS["node_focus" if l == layer else "node"])
         for l, label in enumerate(self._bias_labels):
             label.setOpacity(1.0 if l in gaps else 0.55)
         for g, labels in enumerate(self._edge_labels):
@@ -374,7 +469,7 @@ class NetworkView(QWidget):
                 for e, label in enumerate(labels):
                     kind, j, i = edge_of(sizes, e)
                     lines, border = text.edge_lines(g, kind, j, i, numeric, precision)
-                    label.set_content(lines, border)
+                    label.set_content(lines, border, compact_lines(lines))
         assert self._loss_label is not None
         self._loss_label.set_content(text.loss_lines(precision), COLOURS["text"])
         self._update_highlight()
@@ -384,15 +479,23 @@ class NetworkView(QWidget):
     def _on_range_changed(self, *_: object) -> None:
         self._relayout.start()
 
+    def _on_relayout(self) -> None:
+        """After the view's size or range settled: lay out anew for its shape (if fitted),
+        then place the labels."""
+        if self._auto_fit and self._adapt_layout():
+            self._fit_range()
+        self._place_labels()
+
     def _on_manual_range(self, *_: object) -> None:
         self._auto_fit = False
         self._close_editor()
 
     def _on_resized(self, *_: object) -> None:
+        # Refit the present layout at once; a new layout for the new shape waits until the
+        # resizing pauses (RELAYOUT_DELAY_MS), since a large network re-bins every edge.
         if self._auto_fit and self._layout is not None:
-            self.fit()
-        else:
-            self._relayout.start()
+            self._fit_range()
+        self._relayout.start()
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
@@ -433,6 +536,8 @@ class NetworkView(QWidget):
             self._loss_label,
             self._edge_labels,
             gaps,
+            node_text_radius=self._node_text_radius,
+            min_text_scale=NODE_TEXT_MIN_POINT_SIZE / (FONT_POINT_SIZE * self.devicePixelRatioF()),
         )
 
     def _iter_value_labels(self) -> list[DiagramLabel]:

@@ -10,7 +10,9 @@ import pytest
 
 from mlpviz.engine.numbers import format_number
 from mlpviz.gui.network_layout import (
-    RectSet,
+    Obstacles,
+    _greedy,
+    _search,
     bias_name,
     diagram_layout,
     edge_number,
@@ -133,19 +135,51 @@ def test_segment_distances_match_brute_force() -> None:
         assert got[k] == pytest.approx(brute, abs=1e-3)
 
 
+def rect_meets_disc(rect: tuple[float, ...], disc: tuple[float, ...]) -> bool:
+    """Whether an (x, y, width, height) rectangle and a (cx, cy, r) disc share a point:
+    the disc's centre is nearer than r to the rectangle (brute force on a fine grid of the
+    rectangle's outline and inside, independent of Obstacles' closed form)."""
+    x, y, w, h = rect
+    cx, cy, r = disc
+    xs, ys = np.meshgrid(np.linspace(x, x + w, 201), np.linspace(y, y + h, 201))
+    return bool(np.min(np.hypot(xs - cx, ys - cy)) < r * 0.999)
+
+
+def test_obstacles_test_discs_as_circles() -> None:
+    taken = Obstacles()
+    taken.add_disc(0.0, 0.0, 1.0)
+    # A square beside the disc's corner: inside its bounding square, clear of the circle.
+    assert not taken.overlaps(0.95, 0.95, 0.2, 0.2)  # nearest corner (0.75, 0.75): 1.06 away
+    assert taken.overlaps(0.8, 0.8, 0.2, 0.2)  # nearest corner (0.6, 0.6): 0.85 away
+    assert taken.overlaps(1.15, 0.0, 0.2, 0.1)  # left side at 0.95 < 1
+    assert not taken.overlaps(1.25, 0.0, 0.2, 0.1)
+    taken.add(3.0, 0.0, 0.5, 0.5)
+    got = taken.overlaps_each(np.array([3.6, 3.8, 0.95]), np.array([0.0, 0.0, 0.95]), 0.2, 0.2)
+    assert got.tolist() == [True, False, False]
+    rng = np.random.default_rng(5)
+    for cx, cy in rng.uniform(-2, 2, (200, 2)):
+        rect = (cx - 0.3, cy - 0.2, 0.6, 0.4)
+        assert taken.overlaps(cx, cy, 0.3, 0.2) == (
+            rect_meets_disc(rect, (0.0, 0.0, 1.0)) or rects_intersect(rect, (2.5, -0.5, 1, 1))
+        )
+
+
 def test_placed_labels_never_overlap_and_avoid_crossings() -> None:
     layout = diagram_layout([3, 5, 4, 2])
-    taken = RectSet()
+    taken = Obstacles()
     r = layout.radius
-    for l in range(layout.depth + 1):
-        for y in layout.node_y[l]:
-            taken.add(layout.column(l), float(y), r, r)
-    discs = len(taken)
+    discs = [(layout.column(l), float(y), r) for l in range(layout.depth + 1)
+             for y in layout.node_y[l]]
+    for disc in discs:
+        taken.add_disc(*disc)
     x0, y0, x1, y1 = layout.segments(1)
     hw, hh = 0.35, 0.12
-    spots = place_labels(x0, y0, x1, y1, np.full(len(x0), hw), np.full(len(x0), hh), taken)
+    spots, forms = place_labels(x0, y0, x1, y1, np.full(len(x0), hw), np.full(len(x0), hh), taken)
+    assert set(forms.tolist()) <= {-1, 0}  # one form only: 0 where placed, −1 where hidden
+    assert np.array_equal(forms >= 0, ~np.isnan(spots[:, 0]))
     placed = [k for k in range(len(x0)) if not np.isnan(spots[k, 0])]
     assert 0 < len(placed) < len(x0)  # a dense gap: some fit, some are hidden
+    assert len(taken.rects) == len(placed)  # the placed labels are now taken
     rects = [(spots[k, 0] - hw, spots[k, 1] - hh, 2 * hw, 2 * hh) for k in placed]
     for a, b in itertools.combinations(rects, 2):
         assert not rects_intersect(a, b)
@@ -156,8 +190,47 @@ def test_placed_labels_never_overlap_and_avoid_crossings() -> None:
         others = [m for m in range(len(x0)) if m != k]
         other_y = y0[others] + t * (y1[others] - y0[others])
         assert np.all(np.abs(other_y - cy) >= hh)  # and no other edge through its centre
-        for d in taken.rects[:discs]:
-            assert not rects_intersect(rect, (d[0] - d[2], d[1] - d[3], 2 * d[2], 2 * d[3]))
+        for disc in discs:
+            assert not rect_meets_disc(rect, disc)
+
+
+def test_a_second_form_is_used_only_where_the_first_does_not_fit() -> None:
+    # Two parallel horizontal edges 1 apart, 2 long; labels 1.6 or 0.8 wide, 0.2 or 0.4 tall.
+    x0, x1 = np.array([0.0, 0.0]), np.array([2.0, 2.0])
+    y0 = y1 = np.array([0.0, 1.0])
+    half_w = np.array([[0.8, 0.4], [0.8, 0.4]])
+    half_h = np.array([[0.1, 0.2], [0.1, 0.2]])
+    spots, forms = place_labels(x0, y0, x1, y1, half_w, half_h, Obstacles())
+    assert forms.tolist() == [0, 0]  # room for the long form on both
+    assert spots[:, 0] == pytest.approx([1.0, 1.0])  # in the middle of its edge
+    # A disc in the middle of edge 0 leaves room for 0.8-wide labels only, beside it.
+    taken = Obstacles()
+    taken.add_disc(1.0, 0.0, 0.25)
+    spots, forms = place_labels(x0, y0, x1, y1, half_w, half_h, taken)
+    assert forms.tolist() == [1, 0]
+    assert abs(spots[0, 0] - 1.0) >= 0.25 + 0.4 - 1e-9  # clear of the disc
+    # A label whose only form does not fit is hidden.
+    taken = Obstacles()
+    taken.add_disc(1.0, 0.0, 0.25)
+    spots, forms = place_labels(x0, y0, x1, y1, half_w[:, :1], half_h[:, :1], taken)
+    assert forms.tolist() == [-1, 0] and np.isnan(spots[0]).all()
+
+
+def test_search_finds_a_placement_the_greedy_order_misses() -> None:
+    # Candidates (cx, cy, hw, hh, form), best first. Label 0's first spot covers label 1's
+    # only one and label 2's first; taken in order, label 0 hides label 1.
+    a = np.array([[0.0, 0.0, 1.0, 0.5, 0], [5.0, 0.0, 1.0, 0.5, 0]], dtype=float)
+    b = np.array([[0.5, 0.0, 0.4, 0.4, 0]], dtype=float)
+    c = np.array([[-0.5, 0.2, 0.4, 0.4, 0], [9.0, 0.0, 0.4, 0.4, 1]], dtype=float)
+    greedy = _greedy([a, b, c], [0, 1, 2])
+    assert greedy == {0: 0, 2: 1}
+    found = _search([a, b, c], greedy, budget=100)
+    assert found is not None and len(found) == 3
+    assert found[0] == 1 and found[1] == 0  # label 0 moved aside for label 1
+    chosen = [cands[i] for cands, i in zip([a, b, c], [found[0], found[1], found[2]], strict=True)]
+    for p, q in itertools.combinations(chosen, 2):
+        assert not (abs(p[0] - q[0]) < p[2] + q[2] and abs(p[1] - q[1]) < p[3] + q[3])
+    assert _search([a, b, c], greedy, budget=0) is None  # out of steps: keep the greedy one
 
 
 def test_rects_intersect() -> None:

@@ -7,6 +7,7 @@ never read back from the code.
 from __future__ import annotations
 
 import itertools
+import math
 import re
 import time
 
@@ -132,7 +133,7 @@ def test_course_numbers_at_every_phase(qtbot: QtBot, course_model: SessionModel)
     assert view.edge_label_text(1, 0, 0) == "0.3 − 0.127 = 0.173"
     # 0.7·0.289216 = 0.2024512; 0.4 − 0.2024512 = 0.1975488
     assert view.bias_label_text(1, 0) == "0.4 − 0.2025 = 0.1975"
-    assert view.loss_text() == "L = 0.5249\nafter the update: 0.4066"
+    assert view.loss_text() == "L = 0.5249\nafter the update:\nL = 0.4066"
 
 
 def test_highlighted_layer_follows_the_phase(qtbot: QtBot, course_model: SessionModel) -> None:
@@ -180,6 +181,15 @@ def test_stepping_back_to_the_start_restores_every_label(
 # --- labels never overlap, and hide when there is no room --------------------------------------
 
 
+def meets_disc(rect: tuple[float, float, float, float], cx: float, cy: float, r: float) -> bool:
+    """Whether an (x, y, width, height) rectangle reaches into the disc of radius r at
+    (cx, cy): the nearest point of the rectangle to the centre is closer than r."""
+    x, y, w, h = rect
+    nearest_x = min(max(cx, x), x + w)
+    nearest_y = min(max(cy, y), y + h)
+    return math.hypot(nearest_x - cx, nearest_y - cy) < r
+
+
 def assert_no_overlap(view: NetworkView) -> None:
     rects = view.label_rects()
     assert rects
@@ -187,15 +197,21 @@ def assert_no_overlap(view: NetworkView) -> None:
         assert not rects_intersect(a, b), (a, b)
     layout = view.diagram_layout
     r = layout.radius
-    discs = [
-        (float(x) - r, float(y) - r, 2 * r, 2 * r)
+    centres = [
+        (float(x), float(y))
         for l in range(layout.depth + 1)
         for x, y in zip(layout.node_x[l], layout.node_y[l], strict=True)
-    ] + [(layout.column(l) - r, layout.bias_y[l] - r, 2 * r, 2 * r) for l in range(layout.depth)]
+    ] + [(layout.column(l), layout.bias_y[l]) for l in range(layout.depth)]
     for rect in view.label_rects("edge") + view.label_rects("loss"):
-        assert not any(rects_intersect(rect, disc) for disc in discs), rect
-    for rect in view.label_rects("node"):  # a node's label may cover its own disc only
-        assert sum(rects_intersect(rect, disc) for disc in discs) <= 1
+        assert not any(meets_disc(rect, x, y, r) for x, y in centres), rect
+    for rect in view.label_rects("node"):  # a node's text stays inside its own disc
+        x, y, w, h = rect
+        inside = [
+            (cx, cy) for cx, cy in centres
+            if all(math.hypot(px - cx, py - cy) <= r for px in (x, x + w) for py in (y, y + h))
+        ]
+        assert len(inside) == 1, rect
+        assert not any(meets_disc(rect, cx, cy, r) for cx, cy in centres if (cx, cy) != inside[0])
 
 
 def test_labels_never_overlap_on_the_course_example(
