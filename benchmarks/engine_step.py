@@ -9,6 +9,7 @@ race is between two computations of the same numbers.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -73,6 +74,9 @@ EXTRA_PRODUCT_NOTE = "mlpviz also computes ∂L/∂x = δ[1] W[0], a third large
 that needs no gradient."""
 
 
+CONTENDED_NOTE = "as many threads as cores: swings widely while other work runs"
+
+
 class MlpvizStep:
     """One mlpviz training step per call, going on from the last step's network."""
 
@@ -123,10 +127,14 @@ def time_case(case: StepCase, threads: int, rounds: int) -> Figure:
         "PyTorch eager" if has_torch else "",
         target=("≥ 3× faster" if case.overhead_bound else "≤ 1.2× PyTorch's time"),
         met=met,
-        note=(
-            ("" if case.overhead_bound else EXTRA_PRODUCT_NOTE)
-            if has_torch
-            else f"PyTorch not installed: {TORCH_INSTALL}"
+        note="; ".join(
+            text
+            for text, applies in (
+                (f"PyTorch not installed: {TORCH_INSTALL}", not has_torch),
+                (EXTRA_PRODUCT_NOTE, has_torch and not case.overhead_bound),
+                (CONTENDED_NOTE, threads >= (os.cpu_count() or 1)),
+            )
+            if applies
         ),
     )
 
