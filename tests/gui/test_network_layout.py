@@ -10,13 +10,27 @@ import pytest
 
 from mlpviz.engine.numbers import format_number
 from mlpviz.gui.network_layout import (
+    FIT_MARGIN_PX,
+    MAX_COLUMN_GAP,
+    MAX_NODE_RADIUS,
+    MIN_COLUMN_GAP,
+    NODE_RADIUS,
+    RING_REACH,
+    ROW_GAP,
+    DiagramHit,
+    DiagramLayout,
+    FittedGeometry,
     Obstacles,
     _greedy,
     _search,
     bias_name,
+    column_gap_range,
     diagram_layout,
     edge_number,
     edge_of,
+    fitted_geometry,
+    hit_test,
+    label_density,
     node_name,
     parse_number,
     place_labels,
@@ -237,3 +251,129 @@ def test_rects_intersect() -> None:
     assert rects_intersect((0, 0, 2, 2), (1, 1, 2, 2))
     assert not rects_intersect((0, 0, 1, 1), (1, 0, 1, 1))  # touching edges only
     assert not rects_intersect((0, 0, 1, 1), (0, 2, 1, 1))
+
+
+# --- fitting the view --------------------------------------------------------------------------
+
+
+def fits(geometry: FittedGeometry, layout: DiagramLayout, width: float, height: float) -> bool:
+    """Whether the diagram with its margins, at the geometry's scale, fits the view."""
+    x0, y0, x1, y1 = layout.bounds()
+    s = geometry.pixels_per_unit
+    ring = 2 * layout.radius * (RING_REACH - 1)
+    need_w = (x1 - x0 + ring) * s + 2 * FIT_MARGIN_PX + geometry.right_px
+    need_h = (y1 - y0 + ring) * s + 2 * FIT_MARGIN_PX + geometry.bottom_px
+    return need_w <= width + 1e-6 and need_h <= height + 1e-6
+
+
+def test_label_density_of_the_course_example() -> None:
+    # Gap 0: (2 inputs + bias) × 2 hidden = 6 edges over 3 rows; gap 1: 3 edges over 3 rows.
+    assert label_density([2, 2, 1]) == [2.0, 1.0]
+    # 3-5-4-2: 4·5 = 20 over 6 rows, 6·4 = 24 over 6, 5·2 = 10 over 5.
+    assert label_density([3, 5, 4, 2]) == pytest.approx([20 / 6, 4.0, 2.0])
+
+
+def test_layout_with_unequal_gaps() -> None:
+    layout = diagram_layout([2, 2, 1], [3.0, 2.0], radius=0.4)
+    assert layout.column_x == (0.0, 3.0, 5.0)
+    assert layout.column_gap(0) == 3.0 and layout.column_gap(1) == 2.0
+    assert np.all(layout.node_x[2] == 5.0) and layout.radius == 0.4
+    x0, _, x1, _ = layout.segments(1)
+    assert np.all(x0 == 3.0) and np.all(x1 == 5.0)
+    with pytest.raises(ValueError):
+        diagram_layout([2, 2, 1], [3.0])
+    # Hit-testing follows the columns where they are.
+    assert hit_test(layout, [layout.segments(g) for g in range(2)], 5.1, 0.0, 0.05) == DiagramHit(
+        "neuron", 2, 0
+    )
+    hit = hit_test(layout, [layout.segments(g) for g in range(2)], 4.0, -0.5, 0.05)
+    assert hit == DiagramHit("weight", 1, 0, 0)  # h₁ (3, −1) → ŷ (5, 0) passes (4, −0.5)
+
+
+def test_a_wide_view_spaces_columns_wider_than_a_narrow_one() -> None:
+    sizes = [2, 2, 1]
+    # 900 px: just wide enough for the least gaps at the scale the height sets.
+    narrow = fitted_geometry(sizes, 900, 500)
+    wide = fitted_geometry(sizes, 1400, 500)
+    assert narrow is not None and wide is not None
+    assert sum(wide.column_gaps) > 1.5 * sum(narrow.column_gaps)
+    assert min(wide.column_gaps) > max(narrow.column_gaps)
+    # The height sets the scale in both: the same rows, the same pixels per row.
+    assert wide.pixels_per_unit == pytest.approx(narrow.pixels_per_unit)
+    for geometry, width in ((narrow, 900), (wide, 1400)):
+        layout = diagram_layout(sizes, geometry.column_gaps, geometry.radius)
+        assert fits(geometry, layout, width, 500)
+        # It fills the width: the diagram with its margins is as wide as the view.
+        x0, _, x1, _ = layout.bounds()
+        used = (x1 - x0 + 2 * layout.radius * (RING_REACH - 1)) * geometry.pixels_per_unit
+        assert used + 2 * FIT_MARGIN_PX == pytest.approx(width)
+
+
+def test_column_gaps_stay_within_bounds() -> None:
+    sizes = [2, 2, 1]
+    low, high = column_gap_range(sizes)
+    assert (low, high) == (MIN_COLUMN_GAP, MAX_COLUMN_GAP)
+    very_wide = fitted_geometry(sizes, 4000, 300)
+    very_narrow = fitted_geometry(sizes, 300, 2000)
+    assert very_wide is not None and very_narrow is not None
+    assert very_wide.column_gaps == (high, high)  # not stretched across the screen
+    assert very_narrow.column_gaps == (low, low)
+    # Too narrow for the least gaps: the width sets the scale, and the diagram still fits.
+    layout = diagram_layout(sizes, very_narrow.column_gaps, very_narrow.radius)
+    assert fits(very_narrow, layout, 300, 2000)
+    # Tall columns space their columns by the rows: 784 rows are not a thin stripe.
+    low, high = column_gap_range([784, 128, 10])
+    assert (low, high) == (0.25 * 785, 1.0 * 785)
+    assert fitted_geometry([2, 2, 1], 10, 10) is None  # no room at all
+
+
+def test_gaps_share_the_width_by_the_root_of_their_weights() -> None:
+    geometry = fitted_geometry([2, 2, 1], 1000, 400, gap_weights=[4.0, 1.0])
+    assert geometry is not None
+    g0, g1 = geometry.column_gaps
+    assert g0 / g1 == pytest.approx(2.0)  # √4 : √1, neither at a bound here
+    assert MIN_COLUMN_GAP < g1 < g0 < MAX_COLUMN_GAP
+
+
+def test_discs_grow_to_hold_their_text() -> None:
+    sizes = [2, 2, 1]
+    # 500 px high: 2 row gaps and the two outer discs with their rings, 2·1.3·60 px, in
+    # 500 − 2·12 px: 160 px a row, so a 60-pixel text needs r = 60/160 = 0.375.
+    roomy = fitted_geometry(sizes, 1400, 500, text_radius_px=60.0)
+    assert roomy is not None
+    assert roomy.pixels_per_unit == pytest.approx(160.0)
+    assert roomy.radius == pytest.approx(0.375)
+    # A small text keeps the smallest disc; a view too low caps the disc at its largest.
+    small = fitted_geometry(sizes, 1400, 700, text_radius_px=10.0)
+    assert small is not None and small.radius == NODE_RADIUS
+    low = fitted_geometry(sizes, 1400, 250, text_radius_px=60.0)
+    assert low is not None and low.radius == MAX_NODE_RADIUS
+    assert low.radius * low.pixels_per_unit < 60.0  # the text will have to shrink
+    # A selected node's ring (1.25 r) clears the next disc in its column, ROW_GAP away.
+    assert 1.25 * MAX_NODE_RADIUS + MAX_NODE_RADIUS < ROW_GAP
+
+
+def test_room_is_kept_for_the_loss_under_the_output() -> None:
+    # 2-3: the output column is as tall as the input one, so the loss needs room below.
+    plain = fitted_geometry([2, 3], 800, 500)
+    with_loss = fitted_geometry([2, 3], 800, 500, output_label_px=(300.0, 60.0))
+    assert plain is not None and with_loss is not None
+    assert plain.bottom_px == 0.0 and plain.right_px == 0.0
+    ring = with_loss.radius * (RING_REACH - 1) * with_loss.pixels_per_unit
+    assert with_loss.bottom_px == pytest.approx(60.0 - ring, abs=0.5)
+    # The label starts at the output disc's left edge: 300 px reach past the right ring by
+    # 300 − (1 + RING_REACH)·r.
+    reach = (1 + RING_REACH) * with_loss.radius * with_loss.pixels_per_unit
+    assert with_loss.right_px == pytest.approx(300.0 - reach, abs=0.5)
+    layout = diagram_layout([2, 3], with_loss.column_gaps, with_loss.radius)
+    assert fits(with_loss, layout, 800, 500)
+    # The view shows the loss label: from the lowest output's disc down, from its left on.
+    x, y, w, h = with_loss.view_rect(layout)
+    s = with_loss.pixels_per_unit
+    assert w * s <= 800 + 1e-6 and h * s <= 500 + 1e-6
+    left, top = layout.column(1) - layout.radius, float(layout.node_y[1][-1]) + layout.radius
+    assert x <= left and left + 300 / s <= x + w + 1e-9
+    assert y <= top and top + 60 / s <= y + h + 1e-9
+    # The course example has a free row under ŷ: no room needed below.
+    course = fitted_geometry([2, 2, 1], 800, 500, output_label_px=(150.0, 60.0))
+    assert course is not None and course.bottom_px == 0.0

@@ -228,6 +228,156 @@ def test_labels_never_overlap_on_the_course_example(
             course_model.step()
 
 
+# Every edge label of the course example at Backward 1 and at the Update, hand-worked at 4
+# decimals: ∂L/∂W and ∂L/∂V from common.md; the update p − 0.7·∂L/∂p, e.g.
+# w₁₂: 0.7·0.013275 = 0.0092925, 0.6 − 0.0092925 = 0.5907075.
+COURSE_BACKWARD_1 = {
+    ("weight", 0, 0, 0): "∂L/∂w₁₁ = 0.0101",
+    ("weight", 0, 0, 1): "∂L/∂w₂₁ = 0.0162",
+    ("weight", 0, 1, 0): "∂L/∂w₁₂ = 0.0133",
+    ("weight", 0, 1, 1): "∂L/∂w₂₂ = 0.0212",
+    ("bias", 0, 0, 0): "∂L/∂bʰ₁ = 0.0203",
+    ("bias", 0, 1, 0): "∂L/∂bʰ₂ = 0.0266",
+    ("weight", 1, 0, 0): "∂L/∂v₁₁ = 0.1814",
+    ("weight", 1, 0, 1): "∂L/∂v₂₁ = 0.2191",
+    ("bias", 1, 0, 0): "∂L/∂bʸ₁ = 0.2892",
+}
+COURSE_UPDATE = {
+    ("weight", 0, 0, 0): "0.2 − 0.0071 = 0.1929",
+    ("weight", 0, 0, 1): "0.4 − 0.0114 = 0.3886",
+    ("weight", 0, 1, 0): "0.6 − 0.0093 = 0.5907",
+    ("weight", 0, 1, 1): "0.8 − 0.0149 = 0.7851",
+    ("bias", 0, 0, 0): "0.1 − 0.0142 = 0.0858",
+    ("bias", 0, 1, 0): "0.2 − 0.0186 = 0.1814",
+    ("weight", 1, 0, 0): "0.3 − 0.127 = 0.173",
+    ("weight", 1, 0, 1): "0.5 − 0.1534 = 0.3466",
+    ("bias", 1, 0, 0): "0.4 − 0.2025 = 0.1975",
+}
+
+
+def shown_labels(view: NetworkView) -> dict[tuple[str, int, int, int], str | None]:
+    """Every edge label of the course example as shown, a two-line form joined into one."""
+    texts: dict[tuple[str, int, int, int], str | None] = {}
+    for key in COURSE_UPDATE:
+        kind, layer, j, i = key
+        text = view.edge_label_text(layer, j, i) if kind == "weight" else view.bias_label_text(
+            layer, j
+        )
+        texts[key] = None if text is None else text.replace("\n= ", " = ")
+    return texts
+
+
+# The diagram's size in the main window on 1600×1000, and at --scale 1.5 on 1920×1080
+# (logical pixels), and a 1600×1000 view.
+MAIN_WINDOW_SIZES = [(1600, 1000), (1000, 552), (797, 345)]
+
+
+@pytest.mark.parametrize(("width", "height"), MAIN_WINDOW_SIZES)
+def test_every_course_label_shows_in_every_phase(
+    qtbot: QtBot, course_model: SessionModel, width: int, height: int
+) -> None:
+    view = shown(qtbot, course_model, width, height)
+    layouts = set()
+    for _ in range(7):
+        assert view.visible_edge_labels() == 9, course_model.phase
+        nodes = [(0, 0), (0, 1), (1, 0), (1, 1), (2, 0)]
+        assert all(view.node_label_visible(l, k) for l, k in nodes)
+        assert view.loss_text() is not None or course_model.phase.kind in (
+            PhaseKind.INPUT,
+            PhaseKind.FORWARD,
+        )
+        assert_no_overlap(view)
+        if course_model.phase == BACKWARD_1:
+            assert shown_labels(view) == COURSE_BACKWARD_1
+        if course_model.phase == UPDATE:
+            assert shown_labels(view) == COURSE_UPDATE
+        layouts.add((view.diagram_layout.column_x, view.diagram_layout.radius))
+        course_model.step()
+    assert len(layouts) == 1  # stepping never moves a node
+
+
+def test_update_labels_take_two_lines_where_one_does_not_fit(
+    qtbot: QtBot, course_model: SessionModel
+) -> None:
+    view = shown(qtbot, course_model, 640, 330)
+    course_model.go_to(UPDATE)
+    texts = [view.edge_label_text(0, j, i) for j in range(2) for i in range(2)]
+    texts += [view.bias_label_text(0, j) for j in range(2)]
+    two_lines = [t for t in texts if t is not None and "\n" in t]
+    assert two_lines  # too narrow for all on one line ...
+    for text in two_lines:  # ... "0.4 − 0.0114" over "= 0.3886"
+        first, second = text.split("\n")
+        assert re.fullmatch(r"0\.\d+ − 0\.\d+", first) and re.fullmatch(r"= 0\.\d+", second)
+    assert_no_overlap(view)
+    assert {t.replace("\n= ", " = ") for t in texts if t} <= set(COURSE_UPDATE.values())
+
+
+def test_a_wide_view_spaces_columns_wider_and_relayouts_on_resize(
+    qtbot: QtBot, course_model: SessionModel
+) -> None:
+    view = shown(qtbot, course_model, 900, 500)
+    course_model.go_to(UPDATE)
+    narrow = view.diagram_layout
+    narrow_px = view.map_to_viewport(narrow.column(1), 0).x() - view.map_to_viewport(0, 0).x()
+    view.resize(1500, 500)
+    # Relaid out once the resizing pauses (RELAYOUT_DELAY_MS), not at every resize event.
+    qtbot.waitUntil(lambda: view.diagram_layout is not narrow, timeout=RELAYOUT_DELAY_MS * 20)
+    wide = view.diagram_layout
+    assert all(wide.column_gap(g) > narrow.column_gap(g) for g in range(2))
+    wide_px = view.map_to_viewport(wide.column(1), 0).x() - view.map_to_viewport(0, 0).x()
+    assert wide_px > 1.3 * narrow_px
+    # Still all of it in view, every label shown.
+    x0, y0, x1, y1 = wide.bounds()
+    (vx0, vx1), (vy0, vy1) = view.view_box.viewRange()
+    assert vx0 <= x0 and x1 <= vx1 and vy0 <= y0 and y1 <= vy1
+    assert view.visible_edge_labels() == 9
+    assert_no_overlap(view)
+    # The gap with more labels (6 edges over 3 rows against 3) is the wider.
+    assert wide.column_gap(0) > wide.column_gap(1)
+
+
+def test_a_zoomed_view_keeps_its_layout_on_resize(
+    qtbot: QtBot, course_model: SessionModel
+) -> None:
+    view = shown(qtbot, course_model, 900, 500)
+    view.view_box.scaleBy((0.8, 0.8))
+    view._on_manual_range()  # as a wheel zoom does
+    layout = view.diagram_layout
+    view.resize(1500, 500)
+    qtbot.wait(RELAYOUT_DELAY_MS * 4)
+    assert view.diagram_layout is layout
+
+
+@pytest.mark.parametrize(("width", "height"), [(1000, 552), (797, 345), (701, 176)])
+def test_node_texts_stay_inside_their_discs(
+    qtbot: QtBot, course_model: SessionModel, width: int, height: int
+) -> None:
+    # The diagram's size in the main window at scale 1, 1.5 and 2 (logical pixels).
+    view = shown(qtbot, course_model, width, height)
+    course_model.go_to(BACKWARD_1)  # the most every node says: name, z, a (y), δ
+    assert_no_overlap(view)  # a node label's box lies inside its own disc
+    layout = view.diagram_layout
+    px = view.view_box.viewPixelSize()[0]
+    for l, n in enumerate(layout.layer_sizes):
+        for k in range(n):
+            if view.node_label_visible(l, k):
+                label = view._node_labels[l][k]
+                assert label.text_radius() * view.node_text_scale(l, k) <= layout.radius / px
+    hidden = [(1, 0), (1, 1)]
+    scales = {view.node_text_scale(l, k) for l, k in hidden}
+    assert len(scales) == 1  # one column, one size
+    # Zooming in lets the text grow back (never past its full size); zooming far out
+    # hides it: the values stay in the tooltip.
+    before = view.node_text_scale(1, 0) if view.node_label_visible(1, 0) else 0.0
+    view.view_box.scaleBy((0.35, 0.35))
+    qtbot.wait(RELAYOUT_DELAY_MS * 3)
+    assert view.node_label_visible(1, 0)
+    assert before < view.node_text_scale(1, 0) <= 1.0 or before == 1.0
+    view.view_box.scaleBy((20, 20))
+    qtbot.wait(RELAYOUT_DELAY_MS * 3)
+    assert not view.node_label_visible(1, 0)
+
+
 def test_labels_never_overlap_on_3_5_4_2_even_zoomed_out(qtbot: QtBot) -> None:
     model = model_of([3, 5, 4, 2])
     model.set_gradcheck(True)
