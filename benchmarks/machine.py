@@ -26,7 +26,7 @@ def blas_libraries() -> list[dict[str, Any]]:
         from threadpoolctl import threadpool_info
     except ImportError:
         return []
-    keys = ("user_api", "internal_api", "version", "num_threads", "architecture")
+    keys = ("user_api", "internal_api", "prefix", "version", "num_threads", "architecture")
     return [{k: info.get(k) for k in keys} for info in threadpool_info()]
 
 

@@ -50,9 +50,14 @@ def run_group(module: str, quick: bool) -> tuple[list[Figure], str]:
 def machine_lines(machine: dict[str, object]) -> list[str]:
     blas = machine.get("blas") or []
     assert isinstance(blas, list)
-    pools = ", ".join(
-        f"{b['internal_api']} {b.get('version') or ''} ({b['num_threads']} threads"
-        + (f", {b['architecture']}" if b.get("architecture") else "")
+    pools = "; ".join(
+        " ".join(str(b[k]) for k in ("internal_api", "version") if b.get(k))
+        + " ("
+        + ", ".join(
+            str(part)
+            for part in (b.get("prefix"), f"{b['num_threads']} threads", b.get("architecture"))
+            if part
+        )
         + ")"
         for b in blas
     )
