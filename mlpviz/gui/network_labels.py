@@ -142,10 +142,9 @@ class DiagramLabel(QGraphicsItem):
         return self._rect.width() * k, self._rect.height() * k
 
     def form_sizes(self) -> list[tuple[float, float]]:
-        """(width, height) on screen of every form, at the label's scale."""
-        k = self._scale
+        """(width, height) on screen of every form at text scale 1."""
         sizes = [text_size(lines) for lines in self._forms]
-        return [((w + 2 * self.PAD_X) * k, (h + 2 * self.PAD_Y) * k) for w, h in sizes]
+        return [(w + 2 * self.PAD_X, h + 2 * self.PAD_Y) for w, h in sizes]
 
     def text_radius(self) -> float:
         """Radius on screen, at scale 1, of the least circle round the label's centre that
@@ -293,6 +292,7 @@ def place_diagram_labels(
     focus_gaps: frozenset[int],
     node_text_radius: Sequence[float] = (),
     min_text_scale: float = 0.0,
+    edge_label_scale: float = 1.0,
 ) -> list[LabelRect]:
     """Put every label where it overlaps nothing placed before it; hide the rest. Returns
     the (kind, x, y, width, height) of every label shown, in diagram units.
@@ -301,7 +301,9 @@ def place_diagram_labels(
     radius ``node_text_radius[l]`` (pixels at scale 1: the largest the layer shows) fits,
     further if one is larger still, and hidden below ``min_text_scale``. Then, in order
     of precedence: the loss (under the output column, from its disc's left edge), the edge
-    labels of ``focus_gaps`` (the gaps the phase works on), the others. ``segments[g]`` is
+    labels of ``focus_gaps`` (the gaps the phase works on), the others. An edge label tries
+    its forms (one line, two) at full size, then, if ``edge_label_scale`` < 1, at that
+    scale, before it is hidden. ``segments[g]`` is
     ``layout.segments(g)``; ``pixel_size`` is a pixel's (width, height) in diagram units."""
     px, py = pixel_size
     gap_x, gap_y = LABEL_GAP_PX * px, LABEL_GAP_PX * py
@@ -355,25 +357,31 @@ def place_diagram_labels(
 
     if edge_labels:
         order = sorted(range(layout.depth), key=lambda g: (g not in focus_gaps, g))
+        scales = (1.0,) if edge_label_scale >= 1.0 else (1.0, edge_label_scale)
         for g in order:
             labels = edge_labels[g]
             forms = max(len(label.form_sizes()) for label in labels)
-            half_w = np.full((len(labels), forms), np.nan)
-            half_h = np.full((len(labels), forms), np.nan)
+            # Choice c: form c % forms at scale c // forms, full size first.
+            half_w = np.full((len(labels), forms * len(scales)), np.nan)
+            half_h = np.full((len(labels), forms * len(scales)), np.nan)
             for k, label in enumerate(labels):
                 for f, (w, h) in enumerate(label.form_sizes()):
-                    half_w[k, f], half_h[k, f] = w / 2 * px + gap_x, h / 2 * py + gap_y
+                    for n, scale in enumerate(scales):
+                        c = n * forms + f
+                        half_w[k, c] = w * scale / 2 * px + gap_x
+                        half_h[k, c] = h * scale / 2 * py + gap_y
             x0, y0, x1, y1 = segments[g]
             spots, chosen = place_labels(x0, y0, x1, y1, half_w, half_h, taken)
             for k, label in enumerate(labels):
-                form = int(chosen[k])
-                ok = bool(label.lines) and form >= 0
+                choice = int(chosen[k])
+                ok = bool(label.lines) and choice >= 0
                 label.setVisible(ok)
                 if ok:
-                    label.set_form(form)
+                    label.set_form(choice % forms)
+                    label.set_text_scale(scales[choice // forms])
                     cx, cy = float(spots[k, 0]), float(spots[k, 1])
                     label.setPos(cx, cy)
-                    shown.append(("edge", cx, cy, half_w[k, form], half_h[k, form]))
+                    shown.append(("edge", cx, cy, half_w[k, choice], half_h[k, choice]))
     return [
         (kind, cx - hw + gap_x, cy - hh + gap_y, 2 * (hw - gap_x), 2 * (hh - gap_y))
         for kind, cx, cy, hw, hh in shown

@@ -29,15 +29,19 @@ from mlpviz.engine.types import Array
 
 ROW_GAP = 1.0
 NODE_RADIUS = 0.32
-"""The smallest node radius, in row gaps."""
-MAX_NODE_RADIUS = 0.42
-"""The largest: the selection ring (RING_REACH·r) still clears the next disc in the column."""
+"""A node's radius in row gaps, unless its text or the labels beside it ask otherwise."""
+MIN_NODE_RADIUS, MAX_NODE_RADIUS = 0.22, 0.42
+"""The least radius a disc shrinks to, to leave the edges room for their labels, and the
+largest it grows to, to hold its text: its selection ring (1.25 r) still clears the next
+disc in the column."""
 RING_REACH = 1.3
 """How far beyond its disc the selection ring (1.25 r and its pen) reaches, in radii."""
-MIN_COLUMN_GAP, MAX_COLUMN_GAP = 2.0, 6.0
-"""Column spacing of a network with few rows, in row gaps (the node pitch), whatever the
-view: closer, the edges of a gap are too short to carry labels; further, they are long thin
-lines across an empty screen."""
+MIN_COLUMN_GAP_RADII, MAX_COLUMN_GAP_RADII = 4.0, 16.0
+"""Column spacing of a network with few rows, in node radii, whatever the view: at least a
+disc's width free between discs; at most so far that edges are long thin lines across an
+empty screen."""
+DEFAULT_COLUMN_GAP = 2.0
+"""In row gaps, while the view's shape is not known."""
 COLUMN_GAP_PER_ROW = 0.5
 MIN_COLUMN_GAP_PER_ROW, MAX_COLUMN_GAP_PER_ROW = 0.25, 1.0
 """For tall columns the spacing grows with the tallest column: COLUMN_GAP_PER_ROW when the
@@ -176,12 +180,15 @@ def column_rows(layer_sizes: Sequence[int]) -> list[int]:
     return [int(n) + (1 if l < depth else 0) for l, n in enumerate(layer_sizes)]
 
 
-def column_gap_range(layer_sizes: Sequence[int]) -> tuple[float, float]:
-    """The (least, greatest) column gap for these layers, in row gaps."""
+def column_gap_range(
+    layer_sizes: Sequence[int], radius: float = NODE_RADIUS
+) -> tuple[float, float]:
+    """The (least, greatest) column gap for these layers with discs of ``radius``, in row
+    gaps."""
     rows = max(column_rows(layer_sizes))
     return (
-        max(MIN_COLUMN_GAP, MIN_COLUMN_GAP_PER_ROW * rows),
-        max(MAX_COLUMN_GAP, MAX_COLUMN_GAP_PER_ROW * rows),
+        max(MIN_COLUMN_GAP_RADII * radius, MIN_COLUMN_GAP_PER_ROW * rows),
+        max(MAX_COLUMN_GAP_RADII * radius, MAX_COLUMN_GAP_PER_ROW * rows),
     )
 
 
@@ -206,8 +213,9 @@ def diagram_layout(
     depth = len(sizes) - 1
     rows = column_rows(sizes)
     if column_gaps is None:
-        low, high = column_gap_range(sizes)
-        column_gaps = [min(high, max(low, COLUMN_GAP_PER_ROW * max(rows)))] * depth
+        low, high = column_gap_range(sizes, radius)
+        gap = max(DEFAULT_COLUMN_GAP, COLUMN_GAP_PER_ROW * max(rows))
+        column_gaps = [min(high, max(low, gap))] * depth
     if len(column_gaps) != depth:
         raise ValueError(f"{depth} column gaps needed, got {len(column_gaps)}")
     column_x = (0.0, *(float(x) for x in np.cumsum(column_gaps)))
@@ -254,25 +262,27 @@ def fitted_geometry(
     output_label_px: tuple[float, float] = (0.0, 0.0),
     below_px: float = 0.0,
     gap_weights: Sequence[float] | None = None,
+    label_room_px: float = 0.0,
 ) -> FittedGeometry | None:
     """The column gaps and node radius with which the network fills a view of
     ``width_px`` × ``height_px`` (None if the view is too small to hold anything).
 
-    The tallest column sets the scale. The radius is the least in [NODE_RADIUS,
-    MAX_NODE_RADIUS] whose disc holds a text of radius ``text_radius_px`` (the largest
-    node text; 0 if nodes carry none) at that scale; then the columns spread to fill the
-    width, each gap in proportion to the square root of its ``gap_weights`` entry (all
-    equal if None; :func:`label_density` when gaps carry labels), within
-    :func:`column_gap_range`. A view too narrow for the least gaps sets the scale by its
-    width instead. ``output_label_px``: (width, height) of a label kept
-    under the lowest output's disc, from the disc's left edge on (the loss); ``below_px``:
-    room kept under the whole diagram.
+    The tallest column sets the row pitch. The disc is the least in [NODE_RADIUS,
+    MAX_NODE_RADIUS] that holds a text of radius ``text_radius_px`` (the largest node
+    text; 0 if nodes carry none) at that pitch, unless the width then leaves less than
+    ``label_room_px`` free between the discs of a gap on average: then it shrinks, down to
+    MIN_NODE_RADIUS, until it does (the node texts shrink with it; edge labels keep their
+    size). The columns then spread to fill the width, the free width shared among the
+    gaps in proportion to the square root of their ``gap_weights`` (all equal if None;
+    :func:`label_density` when gaps carry labels), within :func:`column_gap_range`. A view
+    too narrow for the least gaps sets the scale by its width instead.
+    ``output_label_px``: (width, height) of a label kept under the lowest output's disc,
+    from the disc's left edge on (the loss); ``below_px``: room kept under the diagram.
     """
     sizes = tuple(int(n) for n in layer_sizes)
     depth = len(sizes) - 1
     tallest = max(column_rows(sizes))
     span = (tallest - 1) * ROW_GAP  # centre of the top row to centre of the bottom one
-    low, high = column_gap_range(sizes)
     shares = np.sqrt(np.ones(depth) if gap_weights is None else np.asarray(gap_weights, float))
     shares = shares / shares.sum()
     # Rows free under the lowest output: the loss goes there if it fits.
@@ -286,20 +296,21 @@ def fitted_geometry(
         if avail_w <= 0 or avail_h <= 0:
             return result
         radius = _radius_for(text_radius_px, (avail_h - 2 * RING_REACH * text_radius_px) / span)
-        scale = avail_h / (span + 2 * RING_REACH * radius)
-        total = avail_w / scale - 2 * RING_REACH * radius
-        gaps = np.clip(total * shares, low, high)
-        width_scale = avail_w / (gaps.sum() + 2 * RING_REACH * radius)
-        if width_scale < scale:
-            # Too narrow: the width sets the scale, and the discs grow to make up for it.
-            radius = _radius_for(text_radius_px, width_scale)
-            scale = min(
-                avail_w / (gaps.sum() + 2 * RING_REACH * radius),
-                avail_h / (span + 2 * RING_REACH * radius),
-            )
-        result = FittedGeometry(
-            tuple(float(g) for g in gaps), radius, scale, right, bottom
-        )
+        pitch = avail_h / (span + 2 * RING_REACH * radius)
+        # Across the view: the outer discs' rings, a disc's width per gap, and the free
+        # width between discs, label_room_px per gap if there is room for it.
+        disc_px = (avail_w - depth * label_room_px) / (2 * depth + 2 * RING_REACH)
+        if label_room_px > 0 and disc_px < radius * pitch:
+            # r·pitch = disc_px with pitch = avail_h / (span + 2·RING_REACH·r)
+            room = avail_h - 2 * RING_REACH * disc_px
+            wanted = disc_px * span / room if disc_px > 0 and room > 0 else 0.0
+            radius = min(radius, max(MIN_NODE_RADIUS, wanted))
+            pitch = avail_h / (span + 2 * RING_REACH * radius)
+        low, high = column_gap_range(sizes, radius)
+        free = max(0.0, avail_w / pitch - 2 * RING_REACH * radius - depth * 2 * radius)
+        gaps = np.clip(2 * radius + free * shares, low, high)
+        scale = min(pitch, avail_w / (gaps.sum() + 2 * RING_REACH * radius))
+        result = FittedGeometry(tuple(float(g) for g in gaps), radius, scale, right, bottom)
         ring = radius * (RING_REACH - 1)
         need_below = below_px + max(0.0, label_h - (free_below_output + ring) * scale)
         need_right = max(0.0, label_w - (1 + RING_REACH) * radius * scale)
@@ -653,6 +664,7 @@ __all__ = [
     "FIT_MARGIN_PX",
     "LABEL_SPOTS",
     "MAX_NODE_RADIUS",
+    "MIN_NODE_RADIUS",
     "NODE_RADIUS",
     "DiagramHit",
     "DiagramLayout",

@@ -155,6 +155,12 @@ class DiagramText:
         names = [*self.value_names(layer), *(["y"] if layer == self.layout.depth else []), "δ"]
         return [name] + [(f"{n} = {number}", "text", False) for n in names]
 
+    def update_template(self, precision: int) -> list[Line]:
+        """An Update label "old − change = new" of a usual width (numbers below 1): the
+        room the diagram keeps for edge labels is sized on its two-line form."""
+        number = _wide_number(precision).lstrip("−")
+        return [(f"{number} − {number} = {number}", "text", False)]
+
     def loss_template(self, precision: int) -> list[Line]:
         """The most the loss label says (at the Update), with wide numbers."""
         number = _wide_number(precision)

@@ -63,6 +63,13 @@ at fit, a disc in diagram units would be smaller than a pixel."""
 NODE_DOT_PX = 4.0
 HIT_TOLERANCE_PX = 6.0
 RELAYOUT_DELAY_MS = 60
+LABEL_ROOM_WIDTHS = 1.1
+"""Free width kept between the discs of a gap (where the view is wide enough), in widths of
+a two-line Update label: room to stagger the labels of crossing edges."""
+EDGE_LABEL_MIN_POINT_SIZE = 12.0
+"""Edge labels that find no room at full size may shrink down to this on the physical
+screen (points at the device pixel ratio): at --scale 1.5 they are 18 points, and a
+12-point label shown beats an 18-point one hidden. At scale 1 they never shrink."""
 MAX_PRECISION = 12
 
 
@@ -196,6 +203,12 @@ class NetworkView(QWidget):
         loss_w, loss_h = text_size(self._text.loss_template(self._precision))
         loss = (loss_w + 2 * DiagramLabel.PAD_X, loss_h + 2 * DiagramLabel.PAD_Y + 3 * LABEL_GAP_PX)
         notes = max((note.pixel_size()[1] for note in self._notes), default=0.0)
+        label_room = 0.0
+        if self._edge_labels:
+            compact = compact_lines(self._text.update_template(self._precision))
+            assert compact is not None
+            width = text_size(compact)[0] + 2 * DiagramLabel.PAD_X + 2 * LABEL_GAP_PX
+            label_room = LABEL_ROOM_WIDTHS * width
         geometry = fitted_geometry(
             layout.layer_sizes,
             self.view_box.width(),
@@ -204,6 +217,7 @@ class NetworkView(QWidget):
             output_label_px=loss,
             below_px=notes,
             gap_weights=self._gap_weights(),
+            label_room_px=label_room,
         )
         if geometry is None or geometry == self._geometry:
             return False
@@ -537,6 +551,9 @@ class NetworkView(QWidget):
             self._edge_labels,
             gaps,
             node_text_radius=self._node_text_radius,
+            edge_label_scale=min(
+                1.0, EDGE_LABEL_MIN_POINT_SIZE / (FONT_POINT_SIZE * self.devicePixelRatioF())
+            ),
             min_text_scale=NODE_TEXT_MIN_POINT_SIZE / (FONT_POINT_SIZE * self.devicePixelRatioF()),
         )
 

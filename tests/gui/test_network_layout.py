@@ -11,9 +11,8 @@ import pytest
 from mlpviz.engine.numbers import format_number
 from mlpviz.gui.network_layout import (
     FIT_MARGIN_PX,
-    MAX_COLUMN_GAP,
     MAX_NODE_RADIUS,
-    MIN_COLUMN_GAP,
+    MIN_NODE_RADIUS,
     NODE_RADIUS,
     RING_REACH,
     ROW_GAP,
@@ -311,13 +310,15 @@ def test_a_wide_view_spaces_columns_wider_than_a_narrow_one() -> None:
 
 def test_column_gaps_stay_within_bounds() -> None:
     sizes = [2, 2, 1]
-    low, high = column_gap_range(sizes)
-    assert (low, high) == (MIN_COLUMN_GAP, MAX_COLUMN_GAP)
+    # Few rows: between 4 and 16 node radii (a disc's width free between discs, at least).
+    assert column_gap_range(sizes, 0.3) == pytest.approx((1.2, 4.8))
     very_wide = fitted_geometry(sizes, 4000, 300)
     very_narrow = fitted_geometry(sizes, 300, 2000)
     assert very_wide is not None and very_narrow is not None
-    assert very_wide.column_gaps == (high, high)  # not stretched across the screen
-    assert very_narrow.column_gaps == (low, low)
+    r = very_wide.radius
+    assert very_wide.column_gaps == pytest.approx((16 * r, 16 * r))  # not across the screen
+    r = very_narrow.radius
+    assert very_narrow.column_gaps == pytest.approx((4 * r, 4 * r))
     # Too narrow for the least gaps: the width sets the scale, and the diagram still fits.
     layout = diagram_layout(sizes, very_narrow.column_gaps, very_narrow.radius)
     assert fits(very_narrow, layout, 300, 2000)
@@ -331,8 +332,31 @@ def test_gaps_share_the_width_by_the_root_of_their_weights() -> None:
     geometry = fitted_geometry([2, 2, 1], 1000, 400, gap_weights=[4.0, 1.0])
     assert geometry is not None
     g0, g1 = geometry.column_gaps
-    assert g0 / g1 == pytest.approx(2.0)  # √4 : √1, neither at a bound here
-    assert MIN_COLUMN_GAP < g1 < g0 < MAX_COLUMN_GAP
+    d = 2 * geometry.radius  # a disc's width; the width free between discs is shared
+    assert (g0 - d) / (g1 - d) == pytest.approx(2.0)  # √4 : √1, neither at a bound here
+    low, high = column_gap_range([2, 2, 1], geometry.radius)
+    assert low < g1 < g0 < high
+
+
+def test_discs_shrink_to_leave_the_labels_room() -> None:
+    sizes = [2, 2, 1]
+    # 700 × 550: a 62-pixel text wants r·pitch = 62; three such discs and their rings take
+    # 2·62·(2 + 1.3) = 409 of 676 px, leaving 267 px, 133 a gap.
+    roomy = fitted_geometry(sizes, 700, 550, text_radius_px=62.0)
+    assert roomy is not None
+    assert roomy.radius * roomy.pixels_per_unit == pytest.approx(62.0)
+    # Asking for 180 px free in each gap: the discs shrink until there is.
+    tight = fitted_geometry(sizes, 700, 550, text_radius_px=62.0, label_room_px=180.0)
+    assert tight is not None
+    assert MIN_NODE_RADIUS < tight.radius < roomy.radius
+    s = tight.pixels_per_unit
+    free = [(g - 2 * tight.radius) * s for g in tight.column_gaps]
+    assert sum(free) == pytest.approx(2 * 180.0, rel=1e-6)
+    layout = diagram_layout(sizes, tight.column_gaps, tight.radius)
+    assert fits(tight, layout, 700, 550)
+    # Asking for more than the view has: the discs stop at their least size.
+    hopeless = fitted_geometry(sizes, 700, 550, text_radius_px=62.0, label_room_px=400.0)
+    assert hopeless is not None and hopeless.radius == MIN_NODE_RADIUS
 
 
 def test_discs_grow_to_hold_their_text() -> None:

@@ -267,16 +267,37 @@ def shown_labels(view: NetworkView) -> dict[tuple[str, int, int, int], str | Non
     return texts
 
 
-# The diagram's size in the main window on 1600×1000, and at --scale 1.5 on 1920×1080
-# (logical pixels), and a 1600×1000 view.
-MAIN_WINDOW_SIZES = [(1600, 1000), (1000, 552), (797, 345)]
+# A 1600×1000 view; the diagram's size (logical pixels) in the main window on a 1600×1000
+# screen, with and without the training docks on the left; and at --scale 1.5 and 2 on
+# 1920×1080 (device pixel ratio 1.5 and 2), likewise.
+VIEW_SIZES = [
+    (1600, 1000, 1.0),
+    (1000, 552, 1.0),
+    (690, 550, 1.0),
+    (797, 345, 1.5),
+    (547, 381, 1.5),
+    (479, 382, 2.0),
+]
 
 
-@pytest.mark.parametrize(("width", "height"), MAIN_WINDOW_SIZES)
+def at_pixel_ratio(monkeypatch: pytest.MonkeyPatch, view: NetworkView, ratio: float) -> None:
+    """Make the view lay out as on a screen of this device pixel ratio (QT_SCALE_FACTOR
+    cannot change once the test QApplication exists)."""
+    monkeypatch.setattr(view, "devicePixelRatioF", lambda: ratio)
+    view.fit()
+
+
+@pytest.mark.parametrize(("width", "height", "ratio"), VIEW_SIZES)
 def test_every_course_label_shows_in_every_phase(
-    qtbot: QtBot, course_model: SessionModel, width: int, height: int
+    qtbot: QtBot,
+    course_model: SessionModel,
+    monkeypatch: pytest.MonkeyPatch,
+    width: int,
+    height: int,
+    ratio: float,
 ) -> None:
     view = shown(qtbot, course_model, width, height)
+    at_pixel_ratio(monkeypatch, view, ratio)
     layouts = set()
     for _ in range(7):
         assert view.visible_edge_labels() == 9, course_model.phase
@@ -292,6 +313,9 @@ def test_every_course_label_shows_in_every_phase(
         if course_model.phase == UPDATE:
             assert shown_labels(view) == COURSE_UPDATE
         layouts.add((view.diagram_layout.column_x, view.diagram_layout.radius))
+        # Labels shrink only on a screen that shows them above 12 points.
+        scales = [label.text_scale() for group in view._edge_labels for label in group]
+        assert min(scales) * 12.0 * ratio >= 12.0 - 1e-9
         course_model.step()
     assert len(layouts) == 1  # stepping never moves a node
 
@@ -348,12 +372,17 @@ def test_a_zoomed_view_keeps_its_layout_on_resize(
     assert view.diagram_layout is layout
 
 
-@pytest.mark.parametrize(("width", "height"), [(1000, 552), (797, 345), (701, 176)])
+@pytest.mark.parametrize(("width", "height", "ratio"), [*VIEW_SIZES, (701, 176, 2.0)])
 def test_node_texts_stay_inside_their_discs(
-    qtbot: QtBot, course_model: SessionModel, width: int, height: int
+    qtbot: QtBot,
+    course_model: SessionModel,
+    monkeypatch: pytest.MonkeyPatch,
+    width: int,
+    height: int,
+    ratio: float,
 ) -> None:
-    # The diagram's size in the main window at scale 1, 1.5 and 2 (logical pixels).
     view = shown(qtbot, course_model, width, height)
+    at_pixel_ratio(monkeypatch, view, ratio)
     course_model.go_to(BACKWARD_1)  # the most every node says: name, z, a (y), δ
     assert_no_overlap(view)  # a node label's box lies inside its own disc
     layout = view.diagram_layout
