@@ -17,6 +17,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QSignalBlocker, Qt
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from mlpviz.engine.network import Network
@@ -40,9 +41,9 @@ REGRESSION_STOPS = ((0.0, "#FFF7BC"), (0.5, "#41B6C4"), (1.0, "#253494"))
 """A sequential yellow–teal–blue scale for outputs and targets (ColorBrewer YlGnBu)."""
 TINT = 0.6
 """How strongly the surest pixel takes its class colour (1 = the full colour)."""
-RESOLUTION = 140
+RESOLUTION = 100
 """Grid points along each axis of the heatmap..."""
-LARGE_RESOLUTION = 70
+LARGE_RESOLUTION = 60
 """... and for networks of more than LARGE_NETWORK weights, which cost more per point."""
 LARGE_NETWORK = 5000
 POINT_SIZE = 8
@@ -140,7 +141,7 @@ class DataView(QWidget):
 
         self.x_feature.currentIndexChanged.connect(self._on_features_chosen)
         self.y_feature.currentIndexChanged.connect(self._on_features_chosen)
-        model.trained.connect(self.refresh)
+        model.trained.connect(self._on_trained)
         model.network_changed.connect(self.refresh)
         model.data_changed.connect(self._on_data_changed)
         model.structure_changed.connect(self._on_data_changed)
@@ -155,6 +156,15 @@ class DataView(QWidget):
     def image_array(self) -> Array | None:
         """The heatmap's RGBA pixels (R_y, R_x, 4), row r at the plane's ys[r]."""
         return None if self.image.image is None else np.asarray(self.image.image)
+
+    def _on_trained(self) -> None:
+        # Live training: the view behind another tab waits until it is shown.
+        if self.isVisible() and not self.visibleRegion().isEmpty():
+            self.refresh()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.refresh()
 
     def refresh(self) -> None:
         """Redraw the network's output if the network changed since the last drawing."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -86,10 +86,19 @@ class HealthView(QWidget):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.caption)
 
-        model.trained.connect(self.refresh)
+        model.trained.connect(self._on_trained)
         model.network_changed.connect(self.refresh)
         model.data_changed.connect(self.refresh)
         model.training_changed.connect(self.refresh)
+        self.refresh()
+
+    def _on_trained(self) -> None:
+        # Live training: the table behind another tab waits until it is shown.
+        if self.isVisible() and not self.visibleRegion().isEmpty():
+            self.refresh()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
         self.refresh()
 
     def refresh(self) -> None:

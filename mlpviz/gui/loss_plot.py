@@ -18,7 +18,15 @@ from collections.abc import Sequence
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QGraphicsItem,
+    QHBoxLayout,
+    QLabel,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 from mlpviz.gui.session_model import SessionModel
 
@@ -64,6 +72,9 @@ class LossPlot(QWidget):
 
         self.latest_label = QLabel()
         self.latest_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # Its text changes at every repaint while training runs: a width that followed it
+        # would re-lay out the window's whole row of docks each time.
+        self.latest_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         self.log_check = QCheckBox("Log scale")
         self.log_check.setToolTip("Show the loss on a logarithmic axis")
         row = QHBoxLayout()
@@ -101,10 +112,18 @@ class LossPlot(QWidget):
         plots = QHBoxLayout()
         plots.addWidget(self.plot_widget, 3)
         plots.addWidget(self.accuracy_widget, 2)
+        self._legend_listed: tuple[pg.PlotDataItem, ...] | None = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(row)
         layout.addLayout(plots, 1)
+
+        # Axis text is the costliest thing to paint here; cached as a pixmap, it is drawn
+        # again only when its ticks change, not at every repaint of the curves.
+        for widget in (self.plot_widget, self.accuracy_widget):
+            for side in ("left", "bottom"):
+                axis = widget.getPlotItem().getAxis(side)
+                axis.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
 
         self.apply_colours()
         self.log_check.toggled.connect(self._on_log_toggled)
@@ -232,15 +251,24 @@ class LossPlot(QWidget):
         self.step_curve.setVisible(not history)
         self.train_curve.setVisible(history)
         self.test_curve.setVisible(history and _count(self.test_curve) > 0)
-        # A hidden item would keep its legend row: list only what is drawn.
-        self.legend.clear()
-        for curve, (name, _symbol) in self._names.items():
-            if curve.isVisible():
-                self.legend.addItem(curve, name)
+        # A hidden item would keep its legend row: list only what is drawn (rebuilt only
+        # when that changes: while training runs this is called at every repaint).
+        listed = tuple(curve for curve in self._names if curve.isVisible())
+        if listed != self._legend_listed:
+            self._legend_listed = listed
+            self.legend.clear()
+            for curve in listed:
+                self.legend.addItem(curve, self._names[curve][0])
 
         plot = self.plot_widget.getPlotItem()
-        plot.setLabel("bottom", "epoch" if history else "update")
-        plot.setLabel("left", "loss" + (" (log scale)" if self.log_check.isChecked() else ""))
+        # Only on change: a new label text re-lays out the whole plot, and while training
+        # runs this is called at every repaint.
+        for side, label in (
+            ("bottom", "epoch" if history else "update"),
+            ("left", "loss" + (" (log scale)" if self.log_check.isChecked() else "")),
+        ):
+            if plot.getAxis(side).labelText != label:
+                plot.setLabel(side, label)
 
         shown = self.train_curve if history else self.step_curve
         if history:
@@ -257,7 +285,8 @@ class LossPlot(QWidget):
             text = f"Loss after update {n}: {float(self.step_curve.yData[-1]):.6g}"
         else:
             text = "Loss after each update: none yet (step through to Update)"
-        self.latest_label.setText(text)
+        if self.latest_label.text() != text:
+            self.latest_label.setText(text)
         plot.setXRange(0.5, max(_count(shown), 1) + 0.5, padding=0.02)
         plot.enableAutoRange(axis="y")
         if accuracy:

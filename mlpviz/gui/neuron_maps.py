@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QObject, QRectF, Qt
-from PySide6.QtGui import QImage, QPixmap
+from PySide6.QtGui import QImage, QPixmap, QShowEvent
 from PySide6.QtWidgets import (
     QGridLayout,
     QLabel,
@@ -126,7 +126,7 @@ class NeuronMaps(QWidget):
         layout.addWidget(self.note)
         layout.addWidget(scroll, 1)
 
-        model.trained.connect(self.refresh)
+        model.trained.connect(self._on_trained)
         model.network_changed.connect(self.refresh)
         model.structure_changed.connect(self._rebuild)
         model.data_changed.connect(self._rebuild)
@@ -148,6 +148,15 @@ class NeuronMaps(QWidget):
         """Show neuron ``index`` of hidden layer ``layer`` enlarged (what hovering does)."""
         self._large = (layer, index)
         self._draw_large()
+
+    def _on_trained(self) -> None:
+        # Live training: the panel behind another tab waits until it is shown.
+        if self.isVisible() and not self.visibleRegion().isEmpty():
+            self.refresh()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.refresh()
 
     def refresh(self) -> None:
         """Recompute the maps if the network changed since they were drawn."""

@@ -22,9 +22,11 @@ longer than a chunk (a full batch through layers of thousands of neurons) blocks
 long; the training panel's mini-batch setting keeps updates short.
 
 Repaints are throttled (superqt's throttler): at most one per FRAME_SECONDS, and never
-closer together than REPAINT_SHARE⁻¹ times what the last one cost, so repaints take at most
-that share of the time. While running, only ``SessionModel.trained`` is emitted (cheap
-views follow it); pausing or stopping hands every view the final weights once.
+closer together than REPAINT_SHARE⁻¹ times what the last one cost, painting included, so
+repaints take at most that share of the time. A hand-over and a chunk never share a timer
+visit: the event loop runs between them. While running, only ``SessionModel.trained`` is
+emitted (views that are cheap to update follow it); pausing or stopping hands every view
+the final weights once.
 """
 
 from __future__ import annotations
@@ -46,11 +48,13 @@ from mlpviz.gui.session_model import SessionModel, copy_history
 
 CHUNK_SECONDS = 0.02
 """Longest stretch of training between two visits of the event loop."""
-FRAME_SECONDS = 0.05
-"""Shortest time between two live repaints (at most 20 a second)."""
-REPAINT_SHARE = 0.25
-"""Live repaints may take at most this share of the time; slower views are repainted less
-often."""
+FRAME_SECONDS = 1 / 15
+"""Shortest time between two live repaints (at most 15 a second)."""
+REPAINT_SHARE = 0.4
+"""Live repaints (the views' updates and the painting that follows) may take at most this
+share of the time; slower views are repainted less often."""
+PAINT_MS = 5
+"""Pause after a live hand-over in which the event loop repaints the views."""
 SPEEDS: tuple[int, ...] = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 0)
 """Updates between two repaints offered by the speed slider; 0 = as fast as possible."""
 
@@ -131,6 +135,7 @@ class TrainingController(QObject):
         self._status = TrainingStatus(epoch=len(model.history.epoch))
         self._frame_updates = 0  # updates since the last repaint
         self._next_frame = 0.0
+        self._frame_start: float | None = None  # when the last live hand-over began
         self._rate_mark = (0.0, 0)  # (time, trainer samples) where samples/s is measured from
         self._last_finite: tuple[Network, OptimizerState | None, History] | None = None
         model.history_changed.connect(self._on_history_changed)
@@ -222,6 +227,7 @@ class TrainingController(QObject):
             return
         self._last_finite = None
         self._frame_updates = 0
+        self._frame_start = None
         self._next_frame = time.perf_counter() + FRAME_SECONDS
         self._rate_mark = (time.perf_counter(), trainer.samples)
         self._set_running(True)
@@ -273,15 +279,28 @@ class TrainingController(QObject):
         return left
 
     def _run_chunk(self) -> None:
+        """One visit of the timer: a live repaint or a chunk of training, never both, so
+        that the event loop (input, painting) gets control back after either."""
         if not self._running:
             return
         now = time.perf_counter()
-        if self._speed and self._frame_updates >= self._speed:
-            # Slow motion: this frame's updates are done; show them when the frame is due.
-            if now < self._next_frame:
+        if self._frame_start is not None:
+            # The event loop has painted the last hand-over: count its whole cost.
+            cost = now - self._frame_start
+            self._next_frame = self._frame_start + max(FRAME_SECONDS, cost / REPAINT_SHARE)
+            self._frame_start = None
+        slow_frame_done = self._speed and self._frame_updates >= self._speed
+        if self._frame_updates and (slow_frame_done or not self._speed):
+            if now >= self._next_frame:
+                self._publish(running=True)
+                # Not 0: a zero timer would run the next chunk before Qt paints what was
+                # handed over, and input would wait for both.
+                self._timer.start(PAINT_MS)
+                return
+            if slow_frame_done:
+                # Slow motion: this frame's updates are done; show them when it is due.
                 self._timer.start(max(1, math.ceil((self._next_frame - now) * 1000)))
                 return
-            self._publish(running=True)
         trainer = self._synced_trainer()
         left = self._epochs_left(trainer)
         if left == 0:
@@ -314,10 +333,6 @@ class TrainingController(QObject):
             if time.perf_counter() >= deadline:
                 break
         generator.close()
-        if time.perf_counter() >= self._next_frame and not (
-            self._speed and self._frame_updates < self._speed
-        ):
-            self._publish(running=True)
         self._timer.start(0)
 
     def _publish(self, running: bool) -> None:
@@ -336,8 +351,9 @@ class TrainingController(QObject):
         self.model.apply_training(trainer.net, trainer.optimizer.state, trainer.history, running)
         self._published = self.model.network
         self.status_changed.emit()
-        cost = time.perf_counter() - start
-        self._next_frame = start + max(FRAME_SECONDS, cost / REPAINT_SHARE)
+        # The next chunk measures what the repaint cost, painting included.
+        self._frame_start = start
+        self._next_frame = start + FRAME_SECONDS
         self._frame_updates = 0
 
     def _stop(self, reason: str | None) -> None:

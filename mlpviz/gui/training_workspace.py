@@ -79,6 +79,16 @@ class TrainingWorkspace(QObject):
             window.tabifyDockWidget(self.docks["neuron_maps"], self.docks["health"])
             formula.raise_()
         window.docks.update(training=self.docks["training"], setup=self.docks["setup"])
+        # A live view behind another tab skips the repaints of live training (Qt keeps it
+        # "visible", only out of sight); it catches up when its tab comes to the front.
+        for name, view in (
+            ("data_view", self.data_view),
+            ("neuron_maps", self.neuron_maps),
+            ("health", self.health_view),
+        ):
+            self.docks[name].visibilityChanged.connect(
+                lambda shown, view=view: view.refresh() if shown else None
+            )
 
         self.toolbar = QToolBar("Training", window)
         self.toolbar.setObjectName("toolbar-training")

@@ -18,6 +18,7 @@ from mlpviz.gui.session_model import SessionModel
 def view_of(model: SessionModel, qtbot: QtBot) -> DataView:
     view = DataView(model)
     qtbot.addWidget(view)
+    view.show()
     return view
 
 
@@ -98,6 +99,12 @@ def test_redraws_only_on_real_change(qtbot: QtBot, monkeypatch: pytest.MonkeyPat
     assert drawn == []
     model.apply_training(model.network.copy(), OptimizerState(), History(), running=True)
     assert drawn == [1]
+    # Hidden (behind another tab), it skips live training and catches up when shown.
+    view.hide()
+    model.apply_training(model.network.copy(), OptimizerState(), History(), running=True)
+    assert drawn == [1]
+    view.show()
+    assert drawn == [1, 1]
 
 
 def test_iris_is_shown_over_the_petal_plane_with_a_choice(qtbot: QtBot) -> None:

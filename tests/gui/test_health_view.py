@@ -17,6 +17,7 @@ def test_gradient_sizes_of_a_linear_chain_by_hand(qtbot: QtBot) -> None:
     model = preset_model("sine")
     view = HealthView(model)
     qtbot.addWidget(view)
+    view.show()
     model.set_structure([1, 1, 1], ["linear", "linear"])
     net = Network([1, 1, 1], ["linear", "linear"], [np.array([[2.0]]), np.array([[3.0]])],
                   [np.zeros(1), np.zeros(1)])  # fmt: skip
@@ -37,6 +38,7 @@ def test_dead_relus_are_counted_and_marked(qtbot: QtBot) -> None:
     model = preset_model("xor")
     view = HealthView(model)
     qtbot.addWidget(view)
+    view.show()
     model.set_structure([2, 2, 1], ["relu", "sigmoid"])
     net = model.network.copy()
     # Unit 2's z = −100 + (tiny) is negative on every sample in [−1, 1]²: dead.
@@ -54,6 +56,7 @@ def test_saturated_sigmoids(qtbot: QtBot) -> None:
     model = preset_model("xor")
     view = HealthView(model)
     qtbot.addWidget(view)
+    view.show()
     model.set_structure([2, 2, 1], ["sigmoid", "sigmoid"])
     net = model.network.copy()
     net.weights[0][:] = 0.0

@@ -18,6 +18,7 @@ from mlpviz.gui.session_model import SessionModel
 def maps_of(model: SessionModel, qtbot: QtBot) -> NeuronMaps:
     maps = NeuronMaps(model)
     qtbot.addWidget(maps)
+    maps.show()
     return maps
 
 
