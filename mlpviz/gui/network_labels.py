@@ -302,9 +302,10 @@ def place_diagram_labels(
     further if one is larger still, and hidden below ``min_text_scale``. Then, in order
     of precedence: the loss (under the output column, from its disc's left edge), the edge
     labels of ``focus_gaps`` (the gaps the phase works on), the others. An edge label tries
-    its forms (one line, two) at full size, then, if ``edge_label_scale`` < 1, at that
-    scale, before it is hidden. ``segments[g]`` is
-    ``layout.segments(g)``; ``pixel_size`` is a pixel's (width, height) in diagram units."""
+    its forms (one line, two); a gap where that hides labels is placed again with every
+    label at ``edge_label_scale`` (if < 1), and the placement that shows more is kept: the
+    labels of a gap keep one size. ``segments[g]`` is ``layout.segments(g)``;
+    ``pixel_size`` is a pixel's (width, height) in diagram units."""
     px, py = pixel_size
     gap_x, gap_y = LABEL_GAP_PX * px, LABEL_GAP_PX * py
     r = layout.radius
@@ -357,31 +358,38 @@ def place_diagram_labels(
 
     if edge_labels:
         order = sorted(range(layout.depth), key=lambda g: (g not in focus_gaps, g))
-        scales = (1.0,) if edge_label_scale >= 1.0 else (1.0, edge_label_scale)
         for g in order:
             labels = edge_labels[g]
             forms = max(len(label.form_sizes()) for label in labels)
-            # Choice c: form c % forms at scale c // forms, full size first.
-            half_w = np.full((len(labels), forms * len(scales)), np.nan)
-            half_h = np.full((len(labels), forms * len(scales)), np.nan)
+            sizes = np.full((len(labels), forms, 2), np.nan)  # (label, form, w/h) at scale 1
             for k, label in enumerate(labels):
-                for f, (w, h) in enumerate(label.form_sizes()):
-                    for n, scale in enumerate(scales):
-                        c = n * forms + f
-                        half_w[k, c] = w * scale / 2 * px + gap_x
-                        half_h[k, c] = h * scale / 2 * py + gap_y
+                for f, size in enumerate(label.form_sizes()):
+                    sizes[k, f] = size
             x0, y0, x1, y1 = segments[g]
-            spots, chosen = place_labels(x0, y0, x1, y1, half_w, half_h, taken)
+            wanted = np.array([bool(label.lines) for label in labels])
+            best: tuple[int, float, Array, np.ndarray, Array, Array, Obstacles] | None = None
+            for scale in (1.0, edge_label_scale) if edge_label_scale < 1.0 else (1.0,):
+                half_w = sizes[:, :, 0] * scale / 2 * px + gap_x
+                half_h = sizes[:, :, 1] * scale / 2 * py + gap_y
+                trial = taken.copy()
+                spots, chosen = place_labels(x0, y0, x1, y1, half_w, half_h, trial)
+                count = int(np.sum((chosen >= 0) & wanted))
+                if best is None or count > best[0]:
+                    best = count, scale, spots, chosen, half_w, half_h, trial
+                if count == int(np.sum(wanted)):
+                    break  # every label shown: no need to shrink
+            assert best is not None
+            _, scale, spots, chosen, half_w, half_h, taken = best
             for k, label in enumerate(labels):
-                choice = int(chosen[k])
-                ok = bool(label.lines) and choice >= 0
+                form = int(chosen[k])
+                ok = bool(label.lines) and form >= 0
                 label.setVisible(ok)
                 if ok:
-                    label.set_form(choice % forms)
-                    label.set_text_scale(scales[choice // forms])
+                    label.set_form(form)
+                    label.set_text_scale(scale)
                     cx, cy = float(spots[k, 0]), float(spots[k, 1])
                     label.setPos(cx, cy)
-                    shown.append(("edge", cx, cy, half_w[k, choice], half_h[k, choice]))
+                    shown.append(("edge", cx, cy, half_w[k, form], half_h[k, form]))
     return [
         (kind, cx - hw + gap_x, cy - hh + gap_y, 2 * (hw - gap_x), 2 * (hh - gap_y))
         for kind, cx, cy, hw, hh in shown

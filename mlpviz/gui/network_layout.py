@@ -461,6 +461,12 @@ class Obstacles:
     def add_disc(self, cx: float, cy: float, radius: float) -> None:
         self._discs.append((cx, cy, radius))
 
+    def copy(self) -> Obstacles:
+        other = Obstacles()
+        other._rects, other._count = self._rects.copy(), self._count
+        other._discs = list(self._discs)
+        return other
+
 
 PLACEMENT_ORDERS = 24
 """How many orders the greedy label placement tries in a gap (fewer in large gaps)."""
