@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QSignalBlocker, Qt
-from PySide6.QtGui import QShowEvent
+from PySide6.QtGui import QPainter, QShowEvent
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from mlpviz.engine.network import Network
@@ -25,6 +25,7 @@ from mlpviz.engine.numbers import format_number
 from mlpviz.engine.types import Array
 from mlpviz.gui.input_plane import (
     InputPlane,
+    axis_range,
     class_of,
     input_line,
     input_plane,
@@ -117,6 +118,8 @@ class DataView(QWidget):
         self.legend.setTextFormat(Qt.TextFormat.RichText)
 
         self.plot_widget = pg.PlotWidget(background="w")
+        # The heatmap's pixels blend into each other instead of showing as blocks.
+        self.plot_widget.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
         plot = self.plot_widget.getPlotItem()
         plot.setMenuEnabled(False)
         plot.hideButtons()
@@ -224,7 +227,16 @@ class DataView(QWidget):
         self._draw_points()
         self._drawn = None
         self.refresh()
-        plot.autoRange(padding=0.02)
+        # The range from the data, not pyqtgraph's auto range: that pads the points by
+        # their size in pixels, which is huge in data units while the view is small or
+        # behind another tab.
+        if self._plane is not None:
+            x, y, w, h = self._plane.rect()
+            plot.setRange(xRange=(x, x + w), yRange=(y, y + h), padding=0.0)
+        else:
+            xs = input_line(self._all_x(), resolution=2)[:, 0]
+            ys = np.concatenate([d.y_train[:, 0], d.y_test[:, 0]])
+            plot.setRange(xRange=tuple(xs), yRange=axis_range(ys), padding=0.0)
 
     def _draw_points(self) -> None:
         d = self.model.data

@@ -280,6 +280,7 @@ class LossPlot(QWidget):
                 text += f"    accuracy: train {_percent(self.train_accuracy_curve)}"
                 if _count(self.test_accuracy_curve):
                     text += f", test {_percent(self.test_accuracy_curve)}"
+            self.latest_label.setToolTip(text)
         elif _count(self.step_curve):
             n = _count(self.step_curve)
             text = f"Loss after update {n}: {float(self.step_curve.yData[-1]):.6g}"

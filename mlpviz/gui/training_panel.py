@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMessageBox,
+    QSizePolicy,
     QSlider,
     QSpinBox,
     QToolButton,
@@ -44,6 +45,9 @@ DEFAULT_MINI_BATCH = 10
 
 def _rate_spin(decimals: int, low: float, high: float, tip: str) -> QDoubleSpinBox:
     spin = QDoubleSpinBox()
+    # Not as wide as its largest value: the panel lives in a narrow column.
+    spin.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+    spin.setMinimumWidth(70)
     spin.setDecimals(decimals)
     spin.setRange(low, high)
     spin.setStepType(QAbstractSpinBox.StepType.AdaptiveDecimalStepType)
@@ -74,17 +78,16 @@ class TrainingPanel(QWidget):
         self.reset_action.setToolTip("Back to the initial weights, epoch 0 (Ctrl+Shift+R)")
         self.reset_action.triggered.connect(controller.reset)
 
-        buttons = QHBoxLayout()
+        buttons = QGridLayout()
         self.play_button = QToolButton(self)
         self.play_button.setDefaultAction(self.play_action)
-        self.play_button.setMinimumWidth(90)
         self.step_button = QToolButton(self)
         self.step_button.setDefaultAction(self.step_action)
         self.reset_button = QToolButton(self)
         self.reset_button.setDefaultAction(self.reset_action)
-        for button in (self.play_button, self.step_button, self.reset_button):
-            buttons.addWidget(button)
-        buttons.addStretch(1)
+        for k, button in enumerate((self.play_button, self.step_button, self.reset_button)):
+            button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+            buttons.addWidget(button, k // 2, k % 2)
 
         self.epoch_label = QLabel(self)
         self.epoch_label.setWordWrap(True)
@@ -122,9 +125,20 @@ class TrainingPanel(QWidget):
         self.use_target = QCheckBox("Stop at loss", self)
         self.target_loss = _rate_spin(6, 0.0, 1e6, "Training pauses once the training loss is ≤")
 
+        # The panel lives in a narrow column: no field asks for the width of its longest
+        # entry or largest value.
+        for field in (self.optimizer, self.batch_mode):
+            field.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            field.setMinimumContentsLength(6)
+        for spin in (self.batch_size, self.epoch_limit):
+            spin.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+            spin.setMinimumWidth(70)
+
         form = QFormLayout()
         form.addRow("Optimizer", self.optimizer)
-        form.addRow("Learning rate η", self.learning_rate)
+        form.addRow("η (rate)", self.learning_rate)
         form.addRow("Momentum", self.momentum)
         adam = QGridLayout()
         for row, (name, spin) in enumerate(
