@@ -1,6 +1,7 @@
 """Run every benchmark figure group and write the results table.
 
     python -m benchmarks.run [--quick] [--groups engine,trainer,startup,diagram]
+                             [--threads 1,2] [--docs]
 
 Each group runs in its own fresh process (so thread settings, Qt and imports of one never
 touch another) and prints its figures; this collects them into
@@ -35,11 +36,11 @@ DOCS_BEGIN, DOCS_END = "<!-- latest results: begin -->", "<!-- latest results: e
 """docs/benchmarks.md shows the latest results between these lines (``--docs`` rewrites it)."""
 
 
-def run_group(module: str, quick: bool) -> tuple[list[Figure], str]:
+def run_group(module: str, flags: list[str]) -> tuple[list[Figure], str]:
     """The figures of one group, measured in a subprocess, and its error output if it failed."""
     env = dict(os.environ)
     env.setdefault("QT_QPA_PLATFORM", "offscreen")
-    command = [sys.executable, "-m", module, *(["--quick"] if quick else [])]
+    command = [sys.executable, "-m", module, *flags]
     done = subprocess.run(
         command, cwd=REPOSITORY, env=env, capture_output=True, text=True, check=False
     )
@@ -71,11 +72,11 @@ def machine_lines(machine: dict[str, object]) -> list[str]:
     ]
 
 
-def results_lines(figures: list[Figure], machine: dict[str, object], quick: bool) -> list[str]:
+def results_lines(figures: list[Figure], machine: dict[str, object], flags: list[str]) -> list[str]:
     """The machine and the table, as Markdown lines."""
     when = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     return [
-        f"Measured {when} with `python -m benchmarks.run{' --quick' if quick else ''}` on:",
+        f"Measured {when} with `{' '.join(['python -m benchmarks.run', *flags])}` on:",
         "",
         *machine_lines(machine),
         "",
@@ -95,11 +96,11 @@ def update_docs(lines: list[str]) -> None:
 
 
 def write_results(
-    figures: list[Figure], problems: dict[str, str], machine: dict[str, object], quick: bool
+    figures: list[Figure], problems: dict[str, str], machine: dict[str, object], flags: list[str]
 ) -> tuple[Path, Path]:
     RESULTS.mkdir(parents=True, exist_ok=True)
     when = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    lines = ["# mlpviz benchmarks: latest results", "", *results_lines(figures, machine, quick)]
+    lines = ["# mlpviz benchmarks: latest results", "", *results_lines(figures, machine, flags)]
     if problems:
         lines += ["", "## Groups that failed", ""]
         lines += [f"- {group}: {text.splitlines()[-1]}" for group, text in problems.items()]
@@ -107,7 +108,7 @@ def write_results(
     md.write_text("\n".join(lines) + "\n", encoding="utf-8")
     data = {
         "measured": when,
-        "quick": quick,
+        "options": flags,
         "machine": machine,
         "figures": [f.to_json() for f in figures],
         "failed_groups": problems,
@@ -121,6 +122,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="fewer repetitions, for a check")
     parser.add_argument(
+        "--threads",
+        help="thread counts for the engine step, e.g. 1,2 (default 1, and 2 on more than 2 cores)",
+    )
+    parser.add_argument(
         "--docs", action="store_true", help="also put the table into docs/benchmarks.md"
     )
     parser.add_argument(
@@ -131,19 +136,22 @@ def main(argv: list[str] | None = None) -> int:
     unknown = [g for g in chosen if g not in GROUPS]
     if unknown:
         parser.error(f"unknown group(s) {', '.join(unknown)} (known: {', '.join(GROUPS)})")
+    flags = (["--quick"] if args.quick else []) + (
+        ["--threads", args.threads] if args.threads else []
+    )
     machine = describe_machine()  # before the run, so the load average is other work's
     figures: list[Figure] = []
     problems: dict[str, str] = {}
     for group in chosen:
         print(f"{group} ...", file=sys.stderr, flush=True)
-        got, problem = run_group(GROUPS[group], args.quick)
+        got, problem = run_group(GROUPS[group], flags)
         figures += got
         if problem:
             problems[group] = problem
             print(f"{group} failed:\n{problem}", file=sys.stderr)
-    md, js = write_results(figures, problems, machine, args.quick)
+    md, js = write_results(figures, problems, machine, flags)
     if args.docs:
-        update_docs(results_lines(figures, machine, args.quick))
+        update_docs(results_lines(figures, machine, flags))
     print(markdown_table(figures))
     print(f"\nwritten: {md.relative_to(REPOSITORY)}, {js.relative_to(REPOSITORY)}")
     return 1 if problems else 0
