@@ -208,7 +208,9 @@ class NetworkView(QWidget):
             compact = compact_lines(self._text.update_template(self._precision))
             assert compact is not None
             width = text_size(compact)[0] + 2 * DiagramLabel.PAD_X + 2 * LABEL_GAP_PX
-            label_room = LABEL_ROOM_WIDTHS * width
+            # Where edge labels may shrink (a high pixel ratio), room for them as shrunk
+            # leaves the discs, and the node texts in them, larger.
+            label_room = LABEL_ROOM_WIDTHS * width * self._edge_label_scale()
         geometry = fitted_geometry(
             layout.layer_sizes,
             self.view_box.width(),
@@ -551,11 +553,14 @@ class NetworkView(QWidget):
             self._edge_labels,
             gaps,
             node_text_radius=self._node_text_radius,
-            edge_label_scale=min(
-                1.0, EDGE_LABEL_MIN_POINT_SIZE / (FONT_POINT_SIZE * self.devicePixelRatioF())
-            ),
+            edge_label_scale=self._edge_label_scale(),
             min_text_scale=NODE_TEXT_MIN_POINT_SIZE / (FONT_POINT_SIZE * self.devicePixelRatioF()),
         )
+
+    def _edge_label_scale(self) -> float:
+        """How far edge labels may shrink on this screen (1: not at all)."""
+        ratio = self.devicePixelRatioF()
+        return min(1.0, EDGE_LABEL_MIN_POINT_SIZE / (FONT_POINT_SIZE * ratio))
 
     def _iter_value_labels(self) -> list[DiagramLabel]:
         labels = [lb for group in [*self._node_labels, *self._edge_labels] for lb in group]
