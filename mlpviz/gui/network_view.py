@@ -258,9 +258,7 @@ class NetworkView(QWidget):
                 label.setPos(float(x), float(y))
         for l, label in enumerate(self._bias_labels):
             label.setPos(layout.column(l), layout.bias_y[l])
-        gaps = [g for g in range(depth) if layout.edge_count(g) > MAX_DRAWN_EDGES]
-        for note, g in zip(self._notes, gaps, strict=True):
-            note.setPos((layout.column(g) + layout.column(g + 1)) / 2, layout.bounds()[3])
+        self._place_notes()
         self._update_edges()
         self._update_selection()
 
@@ -542,6 +540,7 @@ class NetworkView(QWidget):
             for label in [*self._iter_value_labels()]:
                 label.setVisible(False)
             return
+        self._place_notes()
         _, gaps = focus(self.model.phase, layout.depth)
         self._label_rects = place_diagram_labels(
             layout,
@@ -556,6 +555,22 @@ class NetworkView(QWidget):
             edge_label_scale=self._edge_label_scale(),
             min_text_scale=NODE_TEXT_MIN_POINT_SIZE / (FONT_POINT_SIZE * self.devicePixelRatioF()),
         )
+
+    def _place_notes(self) -> None:
+        """The "drawn: the largest |w|" notes under their gaps, kept within the diagram's
+        width (the first gap's centre is often nearer the edge than half a note)."""
+        layout = self._layout
+        if layout is None or not self._notes:
+            return
+        scale = self._pixel_size()
+        x_min, _, x_max, bottom = layout.bounds()
+        gaps = [g for g in range(layout.depth) if layout.edge_count(g) > MAX_DRAWN_EDGES]
+        for note, g in zip(self._notes, gaps, strict=True):
+            x = (layout.column(g) + layout.column(g + 1)) / 2
+            if scale is not None:
+                half = note.pixel_size()[0] / 2 * scale[0]
+                x = min(max(x, x_min + half), max(x_max - half, x_min + half))
+            note.setPos(x, bottom)
 
     def _edge_label_scale(self) -> float:
         """How far edge labels may shrink on this screen (1: not at all)."""
