@@ -21,7 +21,7 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QObject, QPoint, QPointF, QRectF, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, QPoint, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QColor, QKeySequence, QMouseEvent, QPen, QShowEvent
 from PySide6.QtWidgets import QGraphicsView, QToolTip, QVBoxLayout, QWidget
 
@@ -74,7 +74,12 @@ MAX_PRECISION = 12
 
 
 class NetworkView(QWidget):
-    """The network diagram of a :class:`SessionModel` (see the module docstring)."""
+    """The network diagram of a :class:`SessionModel` (see the module docstring).
+
+    ``layout_changed`` is emitted whenever the nodes move (a rebuild, or a new layout for a
+    resized view): overlays drawn on the nodes read ``diagram_layout`` again then."""
+
+    layout_changed = Signal()
 
     def __init__(self, model: SessionModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -261,6 +266,7 @@ class NetworkView(QWidget):
         self._place_notes()
         self._update_edges()
         self._update_selection()
+        self.layout_changed.emit()
 
     def rebuild(self) -> None:
         """Build every item anew for the model's network (after a structure change)."""

@@ -345,10 +345,15 @@ def test_a_wide_view_spaces_columns_wider_and_relayouts_on_resize(
     course_model.go_to(UPDATE)
     narrow = view.diagram_layout
     narrow_px = view.map_to_viewport(narrow.column(1), 0).x() - view.map_to_viewport(0, 0).x()
-    view.resize(1500, 500)
+    moved: list[tuple[float, float]] = []
+    view.layout_changed.connect(lambda: moved.append(view.node_position(2, 0)))
+    for width in range(1000, 1501, 100):  # a window dragged wider
+        view.resize(width, 500)
+        qtbot.wait(5)
     # Relaid out once the resizing pauses (RELAYOUT_DELAY_MS), not at every resize event.
     qtbot.waitUntil(lambda: view.diagram_layout is not narrow, timeout=RELAYOUT_DELAY_MS * 20)
     wide = view.diagram_layout
+    assert moved == [view.node_position(2, 0)]  # once, with the nodes where they end up
     assert all(wide.column_gap(g) > narrow.column_gap(g) for g in range(2))
     wide_px = view.map_to_viewport(wide.column(1), 0).x() - view.map_to_viewport(0, 0).x()
     assert wide_px > 1.3 * narrow_px
