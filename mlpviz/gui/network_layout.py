@@ -10,7 +10,7 @@ layer but the output has a bias node "1" as its last row.
 
 The column gaps and the node radius follow the view (:func:`fitted_geometry`): the columns
 spread to fill a wide view, a gap with more labels to place gets more of the width, and
-the discs grow, up to a limit, to hold their text.
+the discs grow, up to a limit, to hold their text, or shrink to leave the labels room.
 
 Edges of gap l (from layer l to layer l+1) are numbered like ``weights[l]`` flattened row
 by row (edge j·n[l] + i runs from neuron i to neuron j, the page's w_ij), followed by the

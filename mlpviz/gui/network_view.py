@@ -8,11 +8,12 @@ so a 784-128-64-10 network costs ~30 items, not 109,000 (network_edges). Nodes a
 the forward pass reaches a layer, y and L at the Loss, δ and ∂L/∂w going backwards, and
 old − η·∂L/∂w = new at the Update (network_texts). Edge labels keep a constant size on
 screen and are placed so that none overlaps another or a node (on two lines where one does
-not fit); a label with no free spot is hidden, its value stays in the tooltip. Node texts
-sit inside their discs and shrink with them (network_labels). The layout follows the view:
-when the view is resized (throttled by RELAYOUT_DELAY_MS) the columns spread to fill its
-width and the discs grow to hold their text. Geometry, names and hit-testing are Qt-free
-(network_layout).
+not fit, at 12 physical points where the screen shows them larger); a label with no free
+spot is hidden, its value stays in the tooltip. Node texts sit inside their discs and
+shrink with them (network_labels). The layout follows the view: when the view is resized
+(throttled by RELAYOUT_DELAY_MS) the columns spread to fill its width, and the discs grow
+to hold their text or shrink to leave the edge labels room. Geometry, names and
+hit-testing are Qt-free (network_layout).
 """
 
 from __future__ import annotations
