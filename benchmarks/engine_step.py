@@ -112,7 +112,7 @@ def time_case(case: StepCase, threads: int, rounds: int) -> Figure:
     if has_torch:
         contestants["torch"] = TorchStep(case.network(), x, y, case.learning_rate)
     with thread_limit(threads):
-        medians = interleaved_medians(contestants, rounds=rounds, block_seconds=0.01)
+        medians = interleaved_medians(contestants, rounds=rounds, block_seconds=0.002)
     target = SMALL_TARGET if case.overhead_bound else LARGE_TARGET
     ours_us = medians["mlpviz"] * 1e6
     theirs_us = medians["torch"] * 1e6 if has_torch else None
@@ -158,7 +158,7 @@ def run(quick: bool = False, thread_counts: tuple[int, ...] = (1,)) -> list[Figu
     if torch_available():
         for case in CASES:
             check_same_step(case)
-    rounds = 15 if quick else 100
+    rounds = 30 if quick else 300
     return [time_case(case, threads, rounds) for threads in thread_counts for case in CASES]
 
 
