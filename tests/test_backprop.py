@@ -212,3 +212,19 @@ def test_initialisation_is_seeded_and_scaled() -> None:
     assert (u.weights[0] >= 0).all() and (u.weights[0] <= 1).all() and (u.biases[0] > 0).all()
     big = initialise([400, 300], ["relu"], "he", seed=1)
     assert np.std(big.weights[0]) == pytest.approx(math.sqrt(2 / 400), rel=0.02)
+
+
+def test_input_gradient_on_request_matches_finite_differences() -> None:
+    net = initialise([3, 4, 2], ["tanh", "sigmoid"], "uniform", seed=7, scale=1.0)
+    x = np.array([[0.3, -0.7, 1.1]])
+    y = np.array([[1.0, 0.0]])
+    bp = backward(net, forward(net, x), y, "mse", input_gradient=True)
+    h = 1e-6
+    numeric = [
+        (loss_value(net, x + h * e, y) - loss_value(net, x - h * e, y)) / (2 * h)
+        for e in np.eye(3)
+    ]
+    np.testing.assert_allclose(bp.delta[0][0], numeric, rtol=1e-6, atol=1e-10)
+    np.testing.assert_array_equal(bp.grad_a[0], bp.delta[0])
+    # Training does not ask for it: nothing is computed.
+    assert backward(net, forward(net, x), y, "mse").delta[0].shape == (1, 0)

@@ -6,7 +6,8 @@ Shapes, for a batch of B samples and layers 0..L with sizes n[l]:
 - ``ForwardPass.z[l]``: (B, n[l]) for l = 1..L; ``z[0]`` is x too (the input layer has
   no pre-activation), so that every list is indexed by layer number.
 - ``BackwardPass.grad_a[l]`` = ∂L/∂a[l] and ``delta[l]`` = ∂L/∂z[l]: (B, n[l]);
-  ``delta[0]`` = ``grad_a[0]`` = ∂L/∂x.
+  ``delta[0]`` = ``grad_a[0]`` = ∂L/∂x when asked for (``input_gradient=True``), else
+  empty (B, 0): training never needs it, and on wide inputs it is the dearest product.
 - ``grad_weights[l]``: (n[l+1], n[l]) like ``weights[l]``; ``grad_biases[l]``: (n[l+1],).
 
 These functions are the one sequence of engine calls behind the Stepper, the Trainer and
@@ -122,18 +123,27 @@ def output_delta(net: Network, fp: ForwardPass, y: Array, loss: str) -> tuple[Ar
 
 
 def backward_layer(
-    net: Network, l: int, fp: ForwardPass, delta_l: Array, reg: Regularization = NO_REGULARIZATION
+    net: Network,
+    l: int,
+    fp: ForwardPass,
+    delta_l: Array,
+    reg: Regularization = NO_REGULARIZATION,
+    input_gradient: bool = False,
 ) -> tuple[Array, Array, Array, Array]:
     """From δ[l] (B, n[l]) to (∂L/∂W[l−1], ∂L/∂b[l−1], ∂L/∂a[l−1], δ[l−1]).
 
     ∂L/∂W[l−1] = δ[l]ᵀ a[l−1] + reg'(W), ∂L/∂b[l−1] = Σ_batch δ[l],
-    ∂L/∂a[l−1] = δ[l] W[l−1], δ[l−1] = ∂L/∂a[l−1] ⊙ f'(z[l−1]) (δ[0] = ∂L/∂x).
+    ∂L/∂a[l−1] = δ[l] W[l−1], δ[l−1] = ∂L/∂a[l−1] ⊙ f'(z[l−1]). At l = 1, δ[0] = ∂L/∂x
+    only with ``input_gradient``; otherwise both are empty (B, 0).
     """
     w = net.weights[l - 1]
     grad_w = delta_l.T @ fp.a[l - 1]
     if reg.l1 or reg.l2:
         grad_w = grad_w + reg.grad(w)
     grad_b = delta_l.sum(axis=0)
+    if l == 1 and not input_gradient:
+        empty = np.empty((delta_l.shape[0], 0))
+        return grad_w, grad_b, empty, empty
     grad_a_prev = delta_l @ w
     if l == 1:
         delta_prev = grad_a_prev
@@ -149,8 +159,12 @@ def backward(
     y: Array,
     loss: str = "mse",
     reg: Regularization = NO_REGULARIZATION,
+    input_gradient: bool = False,
 ) -> BackwardPass:
-    """Backpropagate the loss of ``fp`` against targets y of shape (B, n[L])."""
+    """Backpropagate the loss of ``fp`` against targets y of shape (B, n[L]).
+
+    ``input_gradient`` also computes ∂L/∂x (``delta[0]``, ``grad_a[0]``).
+    """
     y = as_batch(y, net.layer_sizes[-1], "y")
     if y.shape[0] != fp.a[0].shape[0]:
         raise ValueError(f"y has {y.shape[0]} samples but x has {fp.a[0].shape[0]}")
@@ -161,7 +175,7 @@ def backward(
     grad_w: list[Array] = []
     grad_b: list[Array] = []
     for l in range(net.depth, 0, -1):
-        gw, gb, ga, d = backward_layer(net, l, fp, delta[-1], reg)
+        gw, gb, ga, d = backward_layer(net, l, fp, delta[-1], reg, input_gradient)
         grad_w.append(gw)
         grad_b.append(gb)
         grad_a.append(ga)
