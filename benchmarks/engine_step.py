@@ -69,10 +69,6 @@ LARGE_TARGET = 1 / 1.2
 """784-128-64-10: mlpviz's step at most 1.2 × PyTorch's."""
 
 
-EXTRA_PRODUCT_NOTE = "mlpviz also computes ∂L/∂x = δ[1] W[0], a third large product"
-"""mlpviz keeps every number of the step, ∂L/∂x included; PyTorch skips it for an input
-that needs no gradient."""
-
 
 CONTENDED_NOTE = "as many threads as cores: swings widely while other work runs"
 
@@ -131,7 +127,6 @@ def time_case(case: StepCase, threads: int, rounds: int) -> Figure:
             text
             for text, applies in (
                 (f"PyTorch not installed: {TORCH_INSTALL}", not has_torch),
-                (EXTRA_PRODUCT_NOTE, has_torch and not case.overhead_bound),
                 (CONTENDED_NOTE, threads >= (os.cpu_count() or 1)),
             )
             if applies
