@@ -31,6 +31,7 @@ from mlpviz.gui.input_plane import (
     input_plane,
     layer_values,
 )
+from mlpviz.gui.live_refresh import DATA_VIEW_MS, LiveRefresh
 from mlpviz.gui.session_model import SessionModel
 
 # Okabe–Ito first (colour-blind safe), then two of Paul Tol's for the tenth digit.
@@ -144,6 +145,7 @@ class DataView(QWidget):
 
         self.x_feature.currentIndexChanged.connect(self._on_features_chosen)
         self.y_feature.currentIndexChanged.connect(self._on_features_chosen)
+        self._live = LiveRefresh(model, self.refresh, DATA_VIEW_MS, self)
         model.trained.connect(self._on_trained)
         model.network_changed.connect(self.refresh)
         model.data_changed.connect(self._on_data_changed)
@@ -163,7 +165,7 @@ class DataView(QWidget):
     def _on_trained(self) -> None:
         # Live training: the view behind another tab waits until it is shown.
         if self.isVisible() and not self.visibleRegion().isEmpty():
-            self.refresh()
+            self._live.trigger()
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)

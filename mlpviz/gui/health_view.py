@@ -32,6 +32,7 @@ from mlpviz.gui.layer_health import (
     LayerHealth,
     layer_health,
 )
+from mlpviz.gui.live_refresh import PANELS_MS, LiveRefresh
 from mlpviz.gui.session_model import SessionModel
 
 COLUMNS = ("Layer", "Saturated", "Dead", "‖∂L/∂W‖ (RMS)", "vs output", "")
@@ -86,6 +87,7 @@ class HealthView(QWidget):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.caption)
 
+        self._live = LiveRefresh(model, self.refresh, PANELS_MS, self)
         model.trained.connect(self._on_trained)
         model.network_changed.connect(self.refresh)
         model.data_changed.connect(self.refresh)
@@ -95,7 +97,7 @@ class HealthView(QWidget):
     def _on_trained(self) -> None:
         # Live training: the table behind another tab waits until it is shown.
         if self.isVisible() and not self.visibleRegion().isEmpty():
-            self.refresh()
+            self._live.trigger()
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)

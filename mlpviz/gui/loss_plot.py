@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from mlpviz.gui.live_refresh import LOSS_PLOT_MS, LiveRefresh
 from mlpviz.gui.session_model import SessionModel
 
 # Okabe–Ito colours on a white background; a theme module may replace these entries
@@ -129,7 +130,8 @@ class LossPlot(QWidget):
         self.log_check.toggled.connect(self._on_log_toggled)
         model.stepped.connect(self._on_model_change)
         model.network_changed.connect(self._on_model_change)
-        model.history_changed.connect(self._on_history_changed)
+        self._live = LiveRefresh(model, self._on_history_changed, LOSS_PLOT_MS, self)
+        model.history_changed.connect(self._live.trigger)
         self._on_model_change()
         self._on_history_changed()
 

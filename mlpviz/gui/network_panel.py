@@ -1,5 +1,6 @@
 """The network panel: hidden layers and their neurons, activations, the output with its
-loss, the initialisation and its seed.
+loss, the initialisation and its seed; and :class:`DiagramShapeControls`, the same
+neuron and layer editing as + and − buttons on the network diagram.
 
 Every change goes through the SessionModel as an undoable edit. A new shape or hidden
 activation draws the weights afresh (the model says so in the status bar, and Undo brings
@@ -10,7 +11,10 @@ held-down arrow cannot ask for gigabytes).
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSignalBlocker
+from collections.abc import Callable
+
+import pyqtgraph as pg
+from PySide6.QtCore import QObject, QSignalBlocker, Qt, QTimer
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -184,41 +188,24 @@ class NetworkPanel(QWidget):
         self.pairing.setVisible(bool(notes))
 
     # --- panel → model -------------------------------------------------------------------
-    def _edit(self, sizes: list[int], activations: list[str]) -> None:
-        try:
-            self.model.set_structure(sizes, activations)
-        except ValueError as error:
-            self.model.message.emit(f"Not changed: {error}")
-            self.refresh()
-
     def _on_size(self, layer: int, n: int) -> None:
-        net = self.model.network
-        sizes = list(net.layer_sizes)
-        if sizes[layer] != n:
-            sizes[layer] = n
-            self._edit(sizes, list(net.activations))
+        if self.model.network.layer_sizes[layer] != n:
+            resize_layer(self.model, layer, n)
+            self.refresh()
 
     def _on_activation(self, layer: int, name: str) -> None:
         net = self.model.network
         acts = list(net.activations)
         if acts[layer - 1] != name:
             acts[layer - 1] = name
-            self._edit(list(net.layer_sizes), acts)
+            edit_shape(self.model, list(net.layer_sizes), acts)
+            self.refresh()
 
     def _on_remove(self, layer: int) -> None:
-        net = self.model.network
-        sizes, acts = list(net.layer_sizes), list(net.activations)
-        del sizes[layer]
-        del acts[layer - 1]
-        self._edit(sizes, acts)
+        remove_layer(self.model, layer)
 
     def _on_add_layer(self) -> None:
-        net = self.model.network
-        sizes, acts = list(net.layer_sizes), list(net.activations)
-        # A copy of the last hidden layer, or a small tanh layer for a network without one.
-        size = sizes[-2] if net.depth > 1 else DEFAULT_NEW_LAYER
-        act = acts[-2] if net.depth > 1 else "tanh"
-        self._edit([*sizes[:-1], size, sizes[-1]], [*acts[:-1], act, acts[-1]])
+        add_layer(self.model)
 
     def _on_output(self, name: str) -> None:
         if name and name != self.model.network.activations[-1]:
@@ -243,3 +230,160 @@ class NetworkPanel(QWidget):
         with QSignalBlocker(self.seed):
             self.seed.setValue(self.seed.value() + 1)
         self._on_reinitialise()
+
+
+def edit_shape(model: SessionModel, sizes: list[int], activations: list[str]) -> None:
+    """``model.set_structure``, with a refusal said in the status bar."""
+    try:
+        model.set_structure(sizes, activations)
+    except ValueError as error:
+        model.message.emit(f"Not changed: {error}")
+
+
+def resize_layer(model: SessionModel, layer: int, n: int) -> None:
+    """Hidden layer ``layer`` with ``n`` neurons (at least one)."""
+    if n < 1:
+        model.message.emit(f"Layer {layer} keeps at least one neuron; remove the layer instead.")
+        return
+    net = model.network
+    sizes = list(net.layer_sizes)
+    sizes[layer] = n
+    edit_shape(model, sizes, list(net.activations))
+
+
+def remove_layer(model: SessionModel, layer: int) -> None:
+    net = model.network
+    sizes, acts = list(net.layer_sizes), list(net.activations)
+    del sizes[layer]
+    del acts[layer - 1]
+    edit_shape(model, sizes, acts)
+
+
+def add_layer(model: SessionModel) -> None:
+    """A hidden layer before the output: a copy of the last hidden layer's size and
+    activation, or a small tanh layer for a network without one."""
+    net = model.network
+    sizes, acts = list(net.layer_sizes), list(net.activations)
+    size = sizes[-2] if net.depth > 1 else DEFAULT_NEW_LAYER
+    act = acts[-2] if net.depth > 1 else "tanh"
+    edit_shape(model, [*sizes[:-1], size, sizes[-1]], [*acts[:-1], act, acts[-1]])
+
+
+class _DiagramButton(pg.TextItem):
+    """A small button drawn on the diagram at a constant size on screen."""
+
+    def __init__(
+        self, text: str, tip: str, anchor: tuple[float, float], action: Callable[[], None]
+    ):
+        super().__init__(
+            text,
+            color="#303030",
+            anchor=anchor,
+            border=pg.mkPen("#909090"),
+            fill=pg.mkBrush(255, 255, 255, 230),
+        )
+        self.setToolTip(tip)
+        self.setZValue(BUTTON_Z)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.action = action
+
+    def mouseClickEvent(self, event: object) -> None:
+        if event.button() == Qt.MouseButton.LeftButton:  # type: ignore[attr-defined]
+            event.accept()  # type: ignore[attr-defined]
+            # After the click is handled: the action rebuilds the diagram under it.
+            QTimer.singleShot(0, self.action)
+
+
+BUTTON_Z = 40
+"""Above the diagram's edges, nodes and labels."""
+BUTTON_SPACING_PX = 22.0
+BUTTON_GAP_PX = 6.0
+PLACE_DELAY_MS = 50
+"""After a zoom or pan settles, the buttons move to keep their distance on screen."""
+"""After the diagram's own re-layout on a resize (which waits 60 ms), the buttons move."""
+
+
+class DiagramShapeControls(QObject):
+    """− and + under each hidden column of the network diagram (a neuron fewer or more),
+    × beside them (remove the layer) and "+ layer" over the output (a hidden layer more).
+
+    Each is the same undoable edit as in :class:`NetworkPanel`. Uses only the diagram's
+    public accessors: ``view_box``, ``node_position``, ``diagram_layout`` and
+    ``layout_changed``.
+    """
+
+    def __init__(self, model: SessionModel, diagram: QWidget) -> None:
+        super().__init__(diagram)
+        self.model = model
+        self.diagram = diagram
+        self.buttons: dict[tuple[str, int], _DiagramButton] = {}
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(PLACE_DELAY_MS)
+        self._timer.timeout.connect(self.place)
+        self.placed_layout: object = None
+        self._built_for: list[int] = []
+        # The buttons keep a constant distance on screen from the nodes: zooming moves them.
+        diagram.view_box.sigRangeChanged.connect(self._timer.start)  # type: ignore[attr-defined]
+        # The diagram says when its nodes move (a rebuild for a new shape included).
+        diagram.layout_changed.connect(self._on_layout_changed)  # type: ignore[attr-defined]
+        self.rebuild()
+
+    def rebuild(self) -> None:
+        box = self.diagram.view_box  # type: ignore[attr-defined]
+        for button in self.buttons.values():
+            box.removeItem(button)
+        self.buttons = {}
+        self._built_for = list(self.model.network.layer_sizes)
+        depth = self.model.network.depth
+        for l in range(1, depth):
+            self._add(("fewer", l), "−", f"One neuron fewer in layer {l}", (0.5, 0.0),
+                      lambda l=l: self._resize(l, -1))  # fmt: skip
+            self._add(("more", l), "+", f"One neuron more in layer {l}", (0.5, 0.0),
+                      lambda l=l: self._resize(l, +1))  # fmt: skip
+            self._add(("remove", l), "×", f"Remove hidden layer {l}", (0.5, 0.0),
+                      lambda l=l: self._remove(l))  # fmt: skip
+        self._add(("add", depth), "+ layer", "Add a hidden layer before the output", (0.5, 1.0),
+                  self._add_layer)  # fmt: skip
+        self.place()
+
+    def _add(
+        self, key: tuple[str, int], text: str, tip: str, anchor: tuple[float, float],
+        action: Callable[[], None],
+    ) -> None:  # fmt: skip
+        button = _DiagramButton(text, tip, anchor, action)
+        self.diagram.view_box.addItem(button, ignoreBounds=True)  # type: ignore[attr-defined]
+        self.buttons[key] = button
+
+    def _on_layout_changed(self) -> None:
+        if self.model.network.layer_sizes != self._built_for:
+            self.rebuild()
+        else:
+            self.place()
+
+    def place(self) -> None:
+        """Put the buttons at the diagram's columns as it is laid out now: − + × in a row
+        under each hidden column's bias node, "+ layer" over the output node."""
+        layout = self.diagram.diagram_layout  # type: ignore[attr-defined]
+        if list(layout.layer_sizes) != self.model.network.layer_sizes:
+            return  # the diagram has not been rebuilt yet: layout_changed follows
+        self.placed_layout = layout
+        px, py = self.diagram.view_box.viewPixelSize()  # type: ignore[attr-defined]
+        r = float(layout.radius)
+        offsets = {"fewer": -BUTTON_SPACING_PX, "more": 0.0, "remove": BUTTON_SPACING_PX}
+        for (kind, l), button in self.buttons.items():
+            if kind == "add":
+                x, top = self.diagram.node_position(l, 0)  # type: ignore[attr-defined]
+                button.setPos(x, top - r - BUTTON_GAP_PX * py)
+            else:
+                x = layout.column(l) + offsets[kind] * px
+                button.setPos(x, float(layout.bias_y[l]) + r + BUTTON_GAP_PX * py)
+
+    def _resize(self, layer: int, change: int) -> None:
+        resize_layer(self.model, layer, self.model.network.layer_sizes[layer] + change)
+
+    def _remove(self, layer: int) -> None:
+        remove_layer(self.model, layer)
+
+    def _add_layer(self) -> None:
+        add_layer(self.model)

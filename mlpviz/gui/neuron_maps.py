@@ -29,6 +29,7 @@ from mlpviz.engine.network import Network
 from mlpviz.engine.numbers import format_number
 from mlpviz.engine.types import Array
 from mlpviz.gui.input_plane import InputPlane, input_plane, layer_values
+from mlpviz.gui.live_refresh import NODE_MAPS_MS, PANELS_MS, LiveRefresh
 from mlpviz.gui.session_model import SessionModel
 
 POSITIVE = np.array([0x00, 0x72, 0xB2], dtype=float)  # the diagram's blue
@@ -126,6 +127,7 @@ class NeuronMaps(QWidget):
         layout.addWidget(self.note)
         layout.addWidget(scroll, 1)
 
+        self._live = LiveRefresh(model, self.refresh, PANELS_MS, self)
         model.trained.connect(self._on_trained)
         model.network_changed.connect(self.refresh)
         model.structure_changed.connect(self._rebuild)
@@ -152,7 +154,7 @@ class NeuronMaps(QWidget):
     def _on_trained(self) -> None:
         # Live training: the panel behind another tab waits until it is shown.
         if self.isVisible() and not self.visibleRegion().isEmpty():
-            self.refresh()
+            self._live.trigger()
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
@@ -165,6 +167,10 @@ class NeuronMaps(QWidget):
             self._drawn is not None and self._drawn[0] is net and self._drawn[1] == self._revision
         ):
             return
+        if [len(tiles) for tiles in self.tiles] != [
+            min(n, MAX_TILES_PER_LAYER) for n in net.layer_sizes[1:-1]
+        ]:
+            return  # a new shape: structure_changed rebuilds the tiles
         self._drawn = (net, self._revision)
         self._values = layer_values(net, self._plane.points)
         for l, tiles in enumerate(self.tiles, start=1):
@@ -243,40 +249,40 @@ class NeuronMaps(QWidget):
 
 
 class _NodeMap(pg.ImageItem):
-    """A neuron's map on its node of the diagram, inside its circle; three times larger and
-    on top while hovered."""
+    """A neuron's map on its node of the diagram, inside its circle; HOVER_SCALE times
+    larger and on top while hovered."""
 
-    def __init__(self, layer: int, index: int, centre: tuple[float, float], size: float) -> None:
+    def __init__(self, layer: int, index: int) -> None:
         super().__init__(axisOrder="row-major")
         self.layer, self.index = layer, index
-        self._centre, self._size = centre, size
+        self._centre, self._size = (0.0, 0.0), 1.0
         self.hovered = False
         self.setAcceptHoverEvents(True)
         self.setZValue(OVERLAY_Z)
-        self._place()
 
-    def _place(self) -> None:
-        s = self._size * (HOVER_SCALE if self.hovered else 1.0)
-        x, y = self._centre
+    def place(self, centre: tuple[float, float], size: float) -> None:
+        self._centre, self._size = centre, size
+        s = size * (HOVER_SCALE if self.hovered else 1.0)
+        x, y = centre
         self.setRect(QRectF(x - s / 2, y - s / 2, s, s))
 
     def set_rgb(self, rgb: Array) -> None:
         # The diagram's y axis points down: flip so that x₂ grows upwards as on a plot.
         self.setImage(np.ascontiguousarray(rgb[::-1]), autoLevels=False)
-        self._place()
+        self.place(self._centre, self._size)
 
     def hoverEvent(self, event: object) -> None:
         self.hovered = not event.isExit()  # type: ignore[attr-defined]
         self.setZValue(OVERLAY_Z + 30 if self.hovered else OVERLAY_Z)
-        self._place()
+        self.place(self._centre, self._size)
 
 
 class NeuronMapOverlay(QObject):
-    """Each hidden neuron's map drawn on its node of the network diagram.
+    """Each hidden neuron's map drawn on its node of the network diagram (two inputs).
 
-    Uses only the diagram's public accessors: ``view_box``, ``node_position(layer, index)``
-    and ``diagram_layout.radius``. Layers wider than MAX_TILES_PER_LAYER get no maps (the
-    nodes are dots by then).
+    Uses only the diagram's public accessors: ``view_box``, ``node_position(layer, index)``,
+    ``diagram_layout`` and ``layout_changed``. Layers wider than MAX_TILES_PER_LAYER get
+    no maps (their nodes are dots by then). :meth:`set_shown` turns them off and on.
     """
 
     def __init__(self, model: SessionModel, diagram: QWidget) -> None:
@@ -284,13 +290,21 @@ class NeuronMapOverlay(QObject):
         self.model = model
         self.diagram = diagram
         self.items: list[_NodeMap] = []
+        self.shown = True
         self._plane: InputPlane | None = None
         self._drawn: Network | None = None
-        model.trained.connect(self.refresh)
+        self._built_for: list[int] = []
+        self.placed_layout: object = None
+        # The diagram says when its nodes move (a rebuild for a new shape included).
+        diagram.layout_changed.connect(self._on_layout_changed)  # type: ignore[attr-defined]
+        self._live = LiveRefresh(model, self.refresh, NODE_MAPS_MS, self)
+        model.trained.connect(self._live.trigger)
         model.network_changed.connect(self.refresh)
-        # After the diagram has rebuilt its nodes for the new shape.
-        model.structure_changed.connect(self.rebuild, Qt.ConnectionType.QueuedConnection)
-        model.data_changed.connect(self.rebuild, Qt.ConnectionType.QueuedConnection)
+        model.data_changed.connect(self.rebuild)
+        self.rebuild()
+
+    def set_shown(self, on: bool) -> None:
+        self.shown = on
         self.rebuild()
 
     def rebuild(self) -> None:
@@ -299,26 +313,46 @@ class NeuronMapOverlay(QObject):
             box.removeItem(item)
         self.items = []
         self._drawn = None
-        data, net = self.model.data, self.model.network
-        hidden = net.layer_sizes[1:-1]
         self._plane = None
-        if data.n_inputs != 2 or not hidden or max(hidden) > MAX_TILES_PER_LAYER:
+        data, net = self.model.data, self.model.network
+        self._built_for = list(net.layer_sizes)
+        hidden = net.layer_sizes[1:-1]
+        if not self.shown or data.n_inputs != 2 or not hidden:
+            return
+        if max(hidden) > MAX_TILES_PER_LAYER:
             return
         x = np.concatenate([data.x_train, data.x_test]) if len(data.x_test) else data.x_train
         self._plane = input_plane(x, (0, 1), MAP_RESOLUTION)
-        size = 2 * float(self.diagram.diagram_layout.radius) * NODE_FILL  # type: ignore[attr-defined]
         for l, n in enumerate(hidden, start=1):
             for j in range(n):
-                centre = self.diagram.node_position(l, j)  # type: ignore[attr-defined]
-                item = _NodeMap(l, j, centre, size)
+                item = _NodeMap(l, j)
                 box.addItem(item, ignoreBounds=True)
                 self.items.append(item)
+        self.place()
         self.refresh()
+
+    def _on_layout_changed(self) -> None:
+        if self.model.network.layer_sizes != self._built_for:
+            self.rebuild()
+        else:
+            self.place()
+
+    def place(self) -> None:
+        """Put the maps on the nodes as the diagram is laid out now."""
+        layout = self.diagram.diagram_layout  # type: ignore[attr-defined]
+        if list(layout.layer_sizes) != self.model.network.layer_sizes:
+            return  # the diagram has not been rebuilt yet: layout_changed follows
+        self.placed_layout = layout
+        size = 2 * float(layout.radius) * NODE_FILL
+        for item in self.items:
+            item.place(self.diagram.node_position(item.layer, item.index), size)  # type: ignore[attr-defined]
 
     def refresh(self) -> None:
         net = self.model.network
         if self._plane is None or net is self._drawn or not self.items:
             return
+        if net.layer_sizes != self._built_for:
+            return  # a new shape: the queued rebuild draws it
         self._drawn = net
         values = layer_values(net, self._plane.points)
         for item in self.items:

@@ -78,6 +78,9 @@ class SessionModel(QObject):
         self._numeric: tuple[SampleStep, list[np.ndarray], list[np.ndarray]] | None = None
         self.session = session
         self.stepper = self._make_stepper(session)
+        self.training_live = False
+        """True between a live hand-over of training and the final one: views that are
+        costly to update may spread their repaints (mlpviz/gui/live_refresh.py)."""
 
     # --- reading ---------------------------------------------------------------------
     @property
@@ -132,6 +135,7 @@ class SessionModel(QObject):
         old_sizes = self.network.layer_sizes, self.network.activations
         self.session = session
         self.stepper = self._make_stepper(session)
+        self.training_live = False
         self.undo_stack.clear()
         self.selection = None
         if (self.network.layer_sizes, self.network.activations) != old_sizes:
@@ -542,6 +546,7 @@ class SessionModel(QObject):
             )
         grew = len(history.epoch) != len(self.history.epoch)
         self.session.history = copy_history(history)
+        self.training_live = running
         self.trained.emit()
         if grew or not running:
             self.history_changed.emit()
@@ -554,6 +559,7 @@ class SessionModel(QObject):
         Not an edit (training is history): it does not go on the undo stack."""
         self.stepper.reset()
         self.session.history = None
+        self.training_live = False
         self.trained.emit()
         self.history_changed.emit()
         self.network_changed.emit()
@@ -571,6 +577,7 @@ class SessionModel(QObject):
         self.session = session
         self.stepper = self._make_stepper(session)
         self.selection = None
+        self.training_live = False
         if (self.network.layer_sizes, self.network.activations) != (
             old.layer_sizes,
             old.activations,

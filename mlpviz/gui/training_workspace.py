@@ -16,13 +16,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDockWidget, QMenu, QScrollArea, QTabWidget, QToolBar, QWidget
 
 from mlpviz.gui.data_panel import DataPanel
 from mlpviz.gui.data_view import DataView
 from mlpviz.gui.health_view import HealthView
-from mlpviz.gui.network_panel import NetworkPanel
-from mlpviz.gui.neuron_maps import NeuronMaps
+from mlpviz.gui.network_panel import DiagramShapeControls, NetworkPanel
+from mlpviz.gui.neuron_maps import NeuronMapOverlay, NeuronMaps
 from mlpviz.gui.training_controller import TrainingController
 from mlpviz.gui.training_panel import TrainingPanel
 
@@ -114,6 +115,19 @@ class TrainingWorkspace(QObject):
             train_epoch=panel.step_action,
             reset_training=panel.reset_action,
         )
+
+        # On the diagram: each hidden neuron's map on its node, and + / − for the shape.
+        self.node_maps = NeuronMapOverlay(model, window.network_view)
+        self.shape_controls = DiagramShapeControls(model, window.network_view)
+        self.node_maps_action = QAction("Maps on Hidden Neurons", self)
+        self.node_maps_action.setCheckable(True)
+        self.node_maps_action.setChecked(True)
+        self.node_maps_action.setToolTip(
+            "Draw what each hidden neuron responds to on its node (two inputs)"
+        )
+        self.node_maps_action.toggled.connect(self.node_maps.set_shown)
+        self.menu.addSeparator()
+        self.menu.addAction(self.node_maps_action)
 
         self.controller.message.connect(
             lambda text: window.statusBar().showMessage(text, MESSAGE_MS)

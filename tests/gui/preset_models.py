@@ -10,6 +10,9 @@ from mlpviz.engine.trainer import TrainingConfig
 from mlpviz.gui.dataset_presets import DatasetPreset, dataset_preset
 from mlpviz.gui.session_model import SessionModel
 
+LIVE_WAIT_MS = 120
+"""Long enough for every view's live repaint (mlpviz/gui/live_refresh.py) to have run."""
+
 
 def preset(name: str) -> DatasetPreset:
     p = dataset_preset(name)

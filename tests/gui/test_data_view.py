@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from preset_models import preset_model
+from preset_models import LIVE_WAIT_MS, preset_model
 from pytestqt.qtbot import QtBot
 
 from mlpviz.engine.network import Network
@@ -80,6 +80,7 @@ def test_the_heatmap_follows_the_network(qtbot: QtBot) -> None:
     net.weights[1][0, 0] = 10.0
     net.biases[1][:] = 0.0
     model.apply_training(net, OptimizerState(), History(), running=True)
+    qtbot.wait(LIVE_WAIT_MS)  # live training spreads the views' repaints
     one = 255 * (1 - TINT) + rgb(CLASS_COLOURS[1]) * TINT
     zero = 255 * (1 - TINT) + rgb(CLASS_COLOURS[0]) * TINT
     np.testing.assert_allclose(pixel_at(view, 1.0, 1.0), one, atol=2)
@@ -98,10 +99,13 @@ def test_redraws_only_on_real_change(qtbot: QtBot, monkeypatch: pytest.MonkeyPat
     model.network_changed.emit()  # nothing changed
     assert drawn == []
     model.apply_training(model.network.copy(), OptimizerState(), History(), running=True)
+    assert drawn == []  # live: a moment later, in a visit of its own
+    qtbot.wait(LIVE_WAIT_MS)
     assert drawn == [1]
     # Hidden (behind another tab), it skips live training and catches up when shown.
     view.hide()
     model.apply_training(model.network.copy(), OptimizerState(), History(), running=True)
+    qtbot.wait(LIVE_WAIT_MS)
     assert drawn == [1]
     view.show()
     assert drawn == [1, 1]

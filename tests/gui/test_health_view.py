@@ -21,7 +21,7 @@ def test_gradient_sizes_of_a_linear_chain_by_hand(qtbot: QtBot) -> None:
     model.set_structure([1, 1, 1], ["linear", "linear"])
     net = Network([1, 1, 1], ["linear", "linear"], [np.array([[2.0]]), np.array([[3.0]])],
                   [np.zeros(1), np.zeros(1)])  # fmt: skip
-    model.apply_training(net, OptimizerState(), History(), running=True)
+    model.apply_training(net, OptimizerState(), History())
     # ŷ = 3·2·x; L = mean((ŷ − y)²): ∂L/∂w₂ = mean(2(ŷ − y)·2x), ∂L/∂w₁ = mean(2(ŷ − y)·3x).
     x, y = model.x[:256, 0], model.y[:256, 0]
     residual = 6 * x - y
@@ -45,7 +45,7 @@ def test_dead_relus_are_counted_and_marked(qtbot: QtBot) -> None:
     net.weights[0][1] = [0.01, 0.01]
     net.biases[0][1] = -100.0
     net.weights[0][0] = [1.0, 0.0]
-    model.apply_training(net, OptimizerState(), History(), running=True)
+    model.apply_training(net, OptimizerState(), History())
     assert view.health[0].dead == 0.5
     assert view.table.item(0, 2).text() == "50 %"
     assert view.table.item(0, 2).background().color().name().upper() == WARN.upper()
@@ -61,6 +61,6 @@ def test_saturated_sigmoids(qtbot: QtBot) -> None:
     net = model.network.copy()
     net.weights[0][:] = 0.0
     net.biases[0][:] = [10.0, 0.0]  # unit 1: z = 10 always (saturated); unit 2: z = 0
-    model.apply_training(net, OptimizerState(), History(), running=True)
+    model.apply_training(net, OptimizerState(), History())
     assert view.health[0].saturated == 0.5
     assert view.table.item(0, 1).text() == "50 %"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-from preset_models import preset_model
+from preset_models import LIVE_WAIT_MS, preset_model
 from PySide6.QtCore import QPointF
 from PySide6.QtGui import QEnterEvent
 from PySide6.QtWidgets import QApplication
@@ -42,6 +42,7 @@ def test_a_neuron_map_is_its_activation_over_the_plane(qtbot: QtBot) -> None:
     net.weights[0][1] = [2.0, 0.0]  # neuron 2: a = tanh(2·x1 + 0.5)
     net.biases[0][1] = 0.5
     model.apply_training(net, OptimizerState(), History(), running=True)
+    qtbot.wait(LIVE_WAIT_MS)  # live training spreads the views' repaints
     plane = maps.plane
     assert plane is not None
     values = maps.neuron_values(1, 1)

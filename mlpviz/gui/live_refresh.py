@@ -1,0 +1,47 @@
+"""Spreading the views' live repaints over several visits of the event loop.
+
+While training runs, every hand-over to the SessionModel (``trained``) would make each
+live view update at once, and Qt would then paint them all in one pass: the sum of their
+costs is how long input waits. A view that is costly to update instead goes through a
+:class:`LiveRefresh` with its own small delay, so the decision boundary, the curves and
+the diagram's neuron maps are updated and painted in turn, each in its own visit of the
+event loop (superqt's trailing throttler: a burst of triggers gives one refresh).
+Outside live training a view refreshes at once, as before.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, QTimer
+
+from mlpviz.gui.session_model import SessionModel
+
+DATA_VIEW_MS = 8
+LOSS_PLOT_MS = 30
+NODE_MAPS_MS = 50
+PANELS_MS = 15
+"""Delays after a live hand-over, one per view, so that no two paint together."""
+
+
+class LiveRefresh(QObject):
+    """Calls ``refresh`` at once, or ``delay_ms`` later while training runs live."""
+
+    def __init__(
+        self, model: SessionModel, refresh: Callable[[], None], delay_ms: int, parent: QObject
+    ) -> None:
+        super().__init__(parent)
+        self.model = model
+        self._refresh = refresh
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(delay_ms)
+        self._timer.timeout.connect(refresh)
+
+    def trigger(self) -> None:
+        if self.model.training_live:
+            if not self._timer.isActive():
+                self._timer.start()
+        else:
+            self._timer.stop()
+            self._refresh()

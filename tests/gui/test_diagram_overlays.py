@@ -1,0 +1,109 @@
+"""On the network diagram: + and − change the shape, and each hidden neuron's map sits
+on its node (hover enlarges it)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from preset_models import LIVE_WAIT_MS, preset_model
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from mlpviz.engine.optimizers import OptimizerState
+from mlpviz.engine.trainer import History
+from mlpviz.gui.main_window import MainWindow
+from mlpviz.gui.network_panel import PLACE_DELAY_MS
+from mlpviz.gui.neuron_maps import HOVER_SCALE, POSITIVE
+
+
+@pytest.fixture
+def window(qtbot: QtBot) -> MainWindow:
+    win = MainWindow(preset_model("gaussians"))  # 2-4-1, tanh hidden
+    qtbot.addWidget(win)
+    win.resize(1600, 1000)
+    win.show()
+    qtbot.waitExposed(win)
+    settle(qtbot, win)
+    return win
+
+
+def settle(qtbot: QtBot, window: MainWindow) -> None:
+    """Until the buttons sit on the diagram as it is laid out now (it re-fits itself
+    after a change, and the buttons follow)."""
+    view, controls = window.network_view, window.training.shape_controls
+    qtbot.wait(PLACE_DELAY_MS + 50)
+    qtbot.waitUntil(lambda: controls.placed_layout is view.diagram_layout, timeout=3000)
+
+
+def click(qtbot: QtBot, window: MainWindow, item: object) -> None:
+    view = window.network_view
+    centre = item.sceneBoundingRect().center()  # type: ignore[attr-defined]
+    point = view.canvas.mapFromScene(centre)
+    qtbot.mouseClick(view.canvas.viewport(), Qt.MouseButton.LeftButton, pos=point)
+
+
+def test_plus_and_minus_on_the_diagram(window: MainWindow, qtbot: QtBot) -> None:
+    model = window.model
+    controls = window.training.shape_controls
+    layout = window.network_view.diagram_layout
+    assert set(controls.buttons) == {("fewer", 1), ("more", 1), ("remove", 1), ("add", 2)}
+    # Under hidden column 1: − + × side by side.
+    xs = [controls.buttons[(k, 1)].pos().x() for k in ("fewer", "more", "remove")]
+    assert xs[0] < xs[1] < xs[2]
+    assert xs[1] == pytest.approx(layout.column(1)), (
+        xs,
+        layout.column_x,
+        controls.placed_layout.column_x,
+        controls.placed_layout is layout,
+    )
+    click(qtbot, window, controls.buttons[("more", 1)])
+    qtbot.waitUntil(lambda: model.network.layer_sizes == [2, 5, 1], timeout=3000)
+    settle(qtbot, window)  # the diagram and its buttons are laid out for the new shape
+    click(qtbot, window, controls.buttons[("add", 2)])
+    qtbot.waitUntil(lambda: model.network.layer_sizes == [2, 5, 5, 1], timeout=3000)
+    settle(qtbot, window)
+    click(qtbot, window, controls.buttons[("fewer", 2)])
+    qtbot.waitUntil(lambda: model.network.layer_sizes == [2, 5, 4, 1], timeout=3000)
+    settle(qtbot, window)
+    click(qtbot, window, controls.buttons[("remove", 1)])
+    qtbot.waitUntil(lambda: model.network.layer_sizes == [2, 4, 1], timeout=3000)
+    for _ in range(4):
+        model.undo_stack.undo()
+    assert model.network.layer_sizes == [2, 4, 1]
+    assert model.undo_stack.undoText().startswith("Load")
+
+
+def test_each_hidden_neuron_shows_its_map_on_its_node(window: MainWindow, qtbot: QtBot) -> None:
+    model = window.model
+    overlay = window.training.node_maps
+    assert [(item.layer, item.index) for item in overlay.items] == [(1, j) for j in range(4)]
+    net = model.network.copy()
+    net.weights[0][2] = [2.0, 0.0]  # neuron 3: a = tanh(2·x1 + 0.5)
+    net.biases[0][2] = 0.5
+    model.apply_training(net, OptimizerState(), History(), running=True)
+    qtbot.wait(LIVE_WAIT_MS)  # live training spreads the views' repaints
+    item = overlay.items[2]
+    plane = overlay._plane
+    assert plane is not None
+    image = np.asarray(item.image)
+    # Its column c is x1 = xs[c]: blue where tanh(2·x1 + 0.5) > 0, as strong as |a|.
+    c = len(plane.xs) - 1
+    a = np.tanh(2.0 * plane.xs[c] + 0.5)
+    want = 255 * (1 - a) + POSITIVE * a
+    np.testing.assert_allclose(image[0, c], want, atol=1)
+    # Centred on its node, inside the disc; hovering makes it larger.
+    x, y = window.network_view.node_position(1, 2)
+    rect = item.mapRectToParent(item.boundingRect())
+    assert rect.center().x() == pytest.approx(x) and rect.center().y() == pytest.approx(y)
+    radius = window.network_view.diagram_layout.radius
+    assert rect.width() < 2 * radius
+
+    class Hover:
+        def isExit(self) -> bool:
+            return False
+
+    item.hoverEvent(Hover())
+    bigger = item.mapRectToParent(item.boundingRect())
+    assert bigger.width() == pytest.approx(HOVER_SCALE * rect.width())
+    window.training.node_maps_action.setChecked(False)
+    assert overlay.items == []
