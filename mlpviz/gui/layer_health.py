@@ -3,6 +3,7 @@
 - Saturation (sigmoid, tanh): the share of a layer's activations, over the samples, whose
   derivative f'(z) is at most SATURATED_SLOPE of its peak (σ' ≤ 0.025, i.e. |z| ≥ 3.64;
   tanh' ≤ 0.1, i.e. |z| ≥ 1.82). Through those, less than a tenth of the gradient passes.
+  Not for a sigmoid output with binary cross-entropy, whose δ = ŷ − y does not pass σ'.
 - Dead units (ReLU, leaky ReLU): the share of a layer's units with z ≤ 0 on every sample.
   A dead ReLU passes no gradient at all and never recovers by itself.
 - Gradient size: the root mean square of ∂L/∂W for the weights into the layer, on the same
@@ -102,15 +103,14 @@ def layer_health(
     for l in range(1, net.depth + 1):
         act = net.activations[l - 1]
         ratio = rms[l - 1] / top if top > 0 and math.isfinite(top) else math.nan
+        saturated = saturated_share(act, fp.z[l])
+        if l == net.depth and (act, loss) == ("sigmoid", "bce"):
+            # δ = ŷ − y skips σ' there (mlpviz.engine.backprop.output_delta): a saturated
+            # output unit still learns.
+            saturated = None
         out.append(
             LayerHealth(
-                l,
-                act,
-                net.layer_sizes[l],
-                saturated_share(act, fp.z[l]),
-                dead_share(act, fp.z[l]),
-                rms[l - 1],
-                ratio,
+                l, act, net.layer_sizes[l], saturated, dead_share(act, fp.z[l]), rms[l - 1], ratio
             )
         )
     return out

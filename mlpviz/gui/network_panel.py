@@ -5,8 +5,9 @@ neuron and layer editing as + and − buttons on the network diagram.
 Every change goes through the SessionModel as an undoable edit. A new shape or hidden
 activation draws the weights afresh (the model says so in the status bar, and Undo brings
 the old network back); the output activation and the loss keep the weights. No limit is
-put on the number of layers or neurons (the spin boxes stop at MAX_NEURONS only so that a
-held-down arrow cannot ask for gigabytes).
+put on the number of layers or neurons: the spin boxes stop at MAX_NEURONS, far beyond what
+trains at a useful speed, and a session file refuses networks of more than ten million
+weights and biases.
 """
 
 from __future__ import annotations
@@ -22,7 +23,9 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QSpinBox,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -34,7 +37,7 @@ from mlpviz.gui.dataset_presets import LOSS_TITLES, paired_loss, shape_text
 from mlpviz.gui.session_model import SessionModel
 
 HIDDEN_ACTIVATIONS = tuple(name for name in ACTIVATIONS if name != "softmax")
-MAX_NEURONS = 4096
+MAX_NEURONS = 1_000_000
 DEFAULT_NEW_LAYER = 4
 """Neurons in a hidden layer added by "Add hidden layer" when the network has none."""
 INIT_TITLES = {
@@ -153,15 +156,23 @@ class NetworkPanel(QWidget):
             spin.setRange(1, MAX_NEURONS)
             spin.setValue(net.layer_sizes[l])
             spin.setKeyboardTracking(False)  # one edit per number typed, not per digit
-            spin.setSuffix(" neurons")
+            # Not as wide as a million: the panel lives in a narrow column.
+            spin.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+            spin.setMinimumWidth(90)
             spin.setToolTip(f"Neurons in hidden layer {l} (re-initialises)")
+            spin.setAccessibleName(f"Neurons in hidden layer {l}")
             spin.valueChanged.connect(lambda n, l=l: self._on_size(l, n))
             combo = QComboBox(self.layers_box)
             combo.addItems(list(HIDDEN_ACTIVATIONS))
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            combo.setMinimumContentsLength(5)
             combo.setCurrentText(net.activations[l - 1])
             combo.setToolTip(f"Activation of hidden layer {l} (re-initialises)")
             combo.currentTextChanged.connect(lambda name, l=l: self._on_activation(l, name))
-            remove = QPushButton("Remove", self.layers_box)
+            remove = QToolButton(self.layers_box)
+            remove.setText("×")
             remove.setToolTip(f"Remove hidden layer {l} (re-initialises)")
             remove.clicked.connect(lambda _=False, l=l: self._on_remove(l))
             row = l - 1
@@ -304,8 +315,9 @@ PLACE_DELAY_MS = 50
 
 
 class DiagramShapeControls(QObject):
-    """− and + under each hidden column of the network diagram (a neuron fewer or more),
-    × beside them (remove the layer) and "+ layer" over the output (a hidden layer more).
+    """− and + beside each hidden column's bias node on the network diagram (a neuron
+    fewer or more), × after them (remove the layer) and "+ layer" over the output (a
+    hidden layer more).
 
     Each is the same undoable edit as in :class:`NetworkPanel`. Uses only the diagram's
     public accessors: ``view_box``, ``node_position``, ``diagram_layout`` and
@@ -337,11 +349,11 @@ class DiagramShapeControls(QObject):
         self._built_for = list(self.model.network.layer_sizes)
         depth = self.model.network.depth
         for l in range(1, depth):
-            self._add(("fewer", l), "−", f"One neuron fewer in layer {l}", (0.5, 0.0),
+            self._add(("fewer", l), "−", f"One neuron fewer in layer {l}", (1.0, 0.5),
                       lambda l=l: self._resize(l, -1))  # fmt: skip
-            self._add(("more", l), "+", f"One neuron more in layer {l}", (0.5, 0.0),
+            self._add(("more", l), "+", f"One neuron more in layer {l}", (0.0, 0.5),
                       lambda l=l: self._resize(l, +1))  # fmt: skip
-            self._add(("remove", l), "×", f"Remove hidden layer {l}", (0.5, 0.0),
+            self._add(("remove", l), "×", f"Remove hidden layer {l}", (0.0, 0.5),
                       lambda l=l: self._remove(l))  # fmt: skip
         self._add(("add", depth), "+ layer", "Add a hidden layer before the output", (0.5, 1.0),
                   self._add_layer)  # fmt: skip
@@ -362,22 +374,25 @@ class DiagramShapeControls(QObject):
             self.place()
 
     def place(self) -> None:
-        """Put the buttons at the diagram's columns as it is laid out now: − + × in a row
-        under each hidden column's bias node, "+ layer" over the output node."""
+        """Put the buttons at the diagram's columns as it is laid out now: − left of each
+        hidden column's bias node, + and × right of it (the diagram fits its nodes into
+        the view, so beside the lowest node is in sight), "+ layer" over the output node."""
         layout = self.diagram.diagram_layout  # type: ignore[attr-defined]
         if list(layout.layer_sizes) != self.model.network.layer_sizes:
             return  # the diagram has not been rebuilt yet: layout_changed follows
         self.placed_layout = layout
         px, py = self.diagram.view_box.viewPixelSize()  # type: ignore[attr-defined]
         r = float(layout.radius)
-        offsets = {"fewer": -BUTTON_SPACING_PX, "more": 0.0, "remove": BUTTON_SPACING_PX}
+        offsets = {"fewer": -1.0, "more": 1.0, "remove": 1.0}
+        extra = {"fewer": 0.0, "more": 0.0, "remove": BUTTON_SPACING_PX}
         for (kind, l), button in self.buttons.items():
             if kind == "add":
                 x, top = self.diagram.node_position(l, 0)  # type: ignore[attr-defined]
                 button.setPos(x, top - r - BUTTON_GAP_PX * py)
             else:
-                x = layout.column(l) + offsets[kind] * px
-                button.setPos(x, float(layout.bias_y[l]) + r + BUTTON_GAP_PX * py)
+                side = offsets[kind]
+                x = layout.column(l) + side * (r + (BUTTON_GAP_PX + extra[kind]) * px)
+                button.setPos(x, float(layout.bias_y[l]))
 
     def _resize(self, layer: int, change: int) -> None:
         resize_layer(self.model, layer, self.model.network.layer_sizes[layer] + change)

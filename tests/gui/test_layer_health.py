@@ -77,3 +77,11 @@ def test_input_line_and_classes() -> None:
     np.testing.assert_allclose(line[:, 0], [0.0, 1.0, 2.0, 3.0, 4.0])
     np.testing.assert_array_equal(class_of(np.array([[0.0], [1.0]])), [0, 1])
     np.testing.assert_array_equal(class_of(np.array([[0, 0, 1.0], [0, 1.0, 0]])), [2, 1])
+
+
+def test_a_sigmoid_output_with_bce_is_never_called_saturated() -> None:
+    # z = 10 on every sample: σ' ≈ 4.5e−5, but with binary cross-entropy δ = ŷ − y.
+    net = Network([1, 1], ["sigmoid"], [np.zeros((1, 1))], [np.array([10.0])])
+    x, y = np.zeros((3, 1)), np.ones((3, 1))
+    assert layer_health(net, x, y, "bce")[0].saturated is None
+    assert layer_health(net, x, y, "mse")[0].saturated == 1.0
