@@ -100,12 +100,8 @@ class DatasetPreset:
 _PRESETS: dict[str, DatasetPreset] = {
     p.dataset: p
     for p in (
-        DatasetPreset(
-            "xor", (4, 4), "tanh", optimizer=OptimizerConfig("adam", 0.03), epochs=100
-        ),
-        DatasetPreset(
-            "circles", (8,), "tanh", optimizer=OptimizerConfig("adam", 0.03), epochs=100
-        ),
+        DatasetPreset("xor", (4, 4), "tanh", optimizer=OptimizerConfig("adam", 0.03), epochs=100),
+        DatasetPreset("circles", (8,), "tanh", optimizer=OptimizerConfig("adam", 0.03), epochs=100),
         DatasetPreset(
             "gaussians", (4,), "tanh", optimizer=OptimizerConfig("adam", 0.03), epochs=50
         ),
@@ -164,6 +160,5 @@ def fits(net: Network, data: Dataset) -> bool:
 
 
 def shape_text(layer_sizes: Sequence[int]) -> str:
-    """"2-16-16-1"."""
+    """The shape as the window writes it, e.g. "2-16-16-1"."""
     return "-".join(str(n) for n in layer_sizes)
-

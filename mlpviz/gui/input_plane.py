@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import NDArray
 
 from mlpviz.engine.backprop import forward
 from mlpviz.engine.network import Network
@@ -95,8 +96,8 @@ def layer_values(net: Network, points: Array) -> list[Array]:
         return forward(net, points).a
 
 
-def class_of(y: Array) -> Array:
+def class_of(y: Array) -> NDArray[np.int64]:
     """Class index per sample from targets ``y: (N, 1)`` (0/1) or one-hot ``(N, K)``: (N,)."""
     if y.shape[1] == 1:
         return (y[:, 0] >= 0.5).astype(np.int64)
-    return np.argmax(y, axis=1)
+    return np.argmax(y, axis=1).astype(np.int64)
