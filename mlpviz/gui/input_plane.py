@@ -98,6 +98,9 @@ def layer_values(net: Network, points: Array) -> list[Array]:
 
 def class_of(y: Array) -> NDArray[np.int64]:
     """Class index per sample from targets ``y: (N, 1)`` (0/1) or one-hot ``(N, K)``: (N,)."""
+    labels: NDArray[np.int64]
     if y.shape[1] == 1:
-        return (y[:, 0] >= 0.5).astype(np.int64)
-    return np.argmax(y, axis=1).astype(np.int64)
+        labels = (y[:, 0] >= 0.5).astype(np.int64)
+    else:
+        labels = np.argmax(y, axis=1).astype(np.int64)
+    return labels
