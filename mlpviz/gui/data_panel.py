@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from mlpviz.engine.datasets import DATASET_NAMES, dataset_info, describe_dataset, make_dataset
+from mlpviz.engine.datasets import DATASET_NAMES, dataset_info, make_dataset
 from mlpviz.engine.session import default_session
 from mlpviz.gui.csv_import_dialog import CsvImportDialog
 from mlpviz.gui.dataset_presets import dataset_preset
@@ -117,7 +117,10 @@ class DataPanel(QWidget):
 
     def _show_options(self, name: str, source: dict[str, object]) -> None:
         info = dataset_info(name)
-        text = describe_dataset(name)
+        # Not describe_dataset's sample count: the Samples field below says how many.
+        ins = f"{info.n_inputs} input{'s' if info.n_inputs > 1 else ''}"
+        outs = f"{info.n_outputs} output{'s' if info.n_outputs > 1 else ''}"
+        text = f"{info.title}: {ins} → {outs}, {info.task}. {info.description}"
         self.description.setText(text + (f" Source: {info.source}." if info.source else ""))
         preset = dataset_preset(name)
         widgets = (self.n_samples, self.noise, self.test_ratio, self.seed, self.standardize)

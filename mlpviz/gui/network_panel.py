@@ -316,8 +316,8 @@ PLACE_DELAY_MS = 50
 
 class DiagramShapeControls(QObject):
     """− and + beside each hidden column's bias node on the network diagram (a neuron
-    fewer or more), × after them (remove the layer) and "+ layer" over the output (a
-    hidden layer more).
+    fewer or more), × after them (remove the layer) and "+ layer" after the last ones (a
+    hidden layer more, before the output).
 
     Each is the same undoable edit as in :class:`NetworkPanel`. Uses only the diagram's
     public accessors: ``view_box``, ``node_position``, ``diagram_layout`` and
@@ -355,8 +355,8 @@ class DiagramShapeControls(QObject):
                       lambda l=l: self._resize(l, +1))  # fmt: skip
             self._add(("remove", l), "×", f"Remove hidden layer {l}", (0.0, 0.5),
                       lambda l=l: self._remove(l))  # fmt: skip
-        self._add(("add", depth), "+ layer", "Add a hidden layer before the output", (0.5, 1.0),
-                  self._add_layer)  # fmt: skip
+        self._add(("add", depth - 1), "+ layer", "Add a hidden layer before the output",
+                  (0.0, 0.5), self._add_layer)  # fmt: skip
         self.place()
 
     def _add(
@@ -376,23 +376,20 @@ class DiagramShapeControls(QObject):
     def place(self) -> None:
         """Put the buttons at the diagram's columns as it is laid out now: − left of each
         hidden column's bias node, + and × right of it (the diagram fits its nodes into
-        the view, so beside the lowest node is in sight), "+ layer" over the output node."""
+        the view, so beside the lowest node is in sight), and "+ layer" after those of the
+        last hidden column (the input's bias node when there is none)."""
         layout = self.diagram.diagram_layout  # type: ignore[attr-defined]
         if list(layout.layer_sizes) != self.model.network.layer_sizes:
             return  # the diagram has not been rebuilt yet: layout_changed follows
         self.placed_layout = layout
-        px, py = self.diagram.view_box.viewPixelSize()  # type: ignore[attr-defined]
+        px = self.diagram.view_box.viewPixelSize()[0]  # type: ignore[attr-defined]
         r = float(layout.radius)
-        offsets = {"fewer": -1.0, "more": 1.0, "remove": 1.0}
-        extra = {"fewer": 0.0, "more": 0.0, "remove": BUTTON_SPACING_PX}
+        side = {"fewer": -1.0, "more": 1.0, "remove": 1.0, "add": 1.0}
+        extra = {"fewer": 0.0, "more": 0.0, "remove": 1.0, "add": 2.0}
         for (kind, l), button in self.buttons.items():
-            if kind == "add":
-                x, top = self.diagram.node_position(l, 0)  # type: ignore[attr-defined]
-                button.setPos(x, top - r - BUTTON_GAP_PX * py)
-            else:
-                side = offsets[kind]
-                x = layout.column(l) + side * (r + (BUTTON_GAP_PX + extra[kind]) * px)
-                button.setPos(x, float(layout.bias_y[l]))
+            gap = BUTTON_GAP_PX + extra[kind] * BUTTON_SPACING_PX
+            x = layout.column(l) + side[kind] * (r + gap * px)
+            button.setPos(x, float(layout.bias_y[l]))
 
     def _resize(self, layer: int, change: int) -> None:
         resize_layer(self.model, layer, self.model.network.layer_sizes[layer] + change)

@@ -46,7 +46,7 @@ def test_plus_and_minus_on_the_diagram(window: MainWindow, qtbot: QtBot) -> None
     model = window.model
     controls = window.training.shape_controls
     layout = window.network_view.diagram_layout
-    assert set(controls.buttons) == {("fewer", 1), ("more", 1), ("remove", 1), ("add", 2)}
+    assert set(controls.buttons) == {("fewer", 1), ("more", 1), ("remove", 1), ("add", 1)}
     # Beside hidden column 1's bias node: − left of it, + and × right of it.
     xs = [controls.buttons[(k, 1)].pos().x() for k in ("fewer", "more", "remove")]
     assert xs[0] < layout.column(1) < xs[1] < xs[2], (xs, layout.column_x)
@@ -54,7 +54,7 @@ def test_plus_and_minus_on_the_diagram(window: MainWindow, qtbot: QtBot) -> None
     click(qtbot, window, controls.buttons[("more", 1)])
     qtbot.waitUntil(lambda: model.network.layer_sizes == [2, 5, 1], timeout=3000)
     settle(qtbot, window)  # the diagram and its buttons are laid out for the new shape
-    click(qtbot, window, controls.buttons[("add", 2)])
+    click(qtbot, window, controls.buttons[("add", 1)])
     qtbot.waitUntil(lambda: model.network.layer_sizes == [2, 5, 5, 1], timeout=3000)
     settle(qtbot, window)
     click(qtbot, window, controls.buttons[("fewer", 2)])
