@@ -281,8 +281,11 @@ class NeuronMapOverlay(QObject):
     """Each hidden neuron's map drawn on its node of the network diagram (two inputs).
 
     Uses only the diagram's public accessors: ``view_box``, ``node_position(layer, index)``,
-    ``diagram_layout`` and ``layout_changed``. Layers wider than MAX_TILES_PER_LAYER get
-    no maps (their nodes are dots by then). :meth:`set_shown` turns them off and on.
+    ``diagram_layout`` and ``layout_changed``. The maps appear once the network has been
+    trained (an epoch in the history, or training running): before that the diagram is
+    the stepping lecture's, whose numbers fill the discs. Layers wider than
+    MAX_TILES_PER_LAYER get no maps (their nodes are dots by then). :meth:`set_shown`
+    turns them off and on.
     """
 
     def __init__(self, model: SessionModel, diagram: QWidget) -> None:
@@ -294,6 +297,7 @@ class NeuronMapOverlay(QObject):
         self._plane: InputPlane | None = None
         self._drawn: Network | None = None
         self._built_for: list[int] = []
+        self._built_wanted = False
         self.placed_layout: object = None
         # The diagram says when its nodes move (a rebuild for a new shape included).
         diagram.layout_changed.connect(self._on_layout_changed)  # type: ignore[attr-defined]
@@ -301,11 +305,20 @@ class NeuronMapOverlay(QObject):
         model.trained.connect(self._live.trigger)
         model.network_changed.connect(self.refresh)
         model.data_changed.connect(self.rebuild)
+        model.trained.connect(self._on_training)
+        model.history_changed.connect(self._on_training)
         self.rebuild()
 
     def set_shown(self, on: bool) -> None:
         self.shown = on
         self.rebuild()
+
+    def _wanted(self) -> bool:
+        return self.shown and (self.model.training_live or bool(self.model.history.epoch))
+
+    def _on_training(self) -> None:
+        if self._wanted() != self._built_wanted:
+            self.rebuild()
 
     def rebuild(self) -> None:
         box = self.diagram.view_box  # type: ignore[attr-defined]
@@ -316,8 +329,9 @@ class NeuronMapOverlay(QObject):
         self._plane = None
         data, net = self.model.data, self.model.network
         self._built_for = list(net.layer_sizes)
+        self._built_wanted = self._wanted()
         hidden = net.layer_sizes[1:-1]
-        if not self.shown or data.n_inputs != 2 or not hidden:
+        if not self._built_wanted or data.n_inputs != 2 or not hidden:
             return
         if max(hidden) > MAX_TILES_PER_LAYER:
             return

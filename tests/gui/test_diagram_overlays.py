@@ -10,7 +10,6 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from mlpviz.engine.optimizers import OptimizerState
-from mlpviz.engine.trainer import History
 from mlpviz.gui.main_window import MainWindow
 from mlpviz.gui.network_panel import PLACE_DELAY_MS
 from mlpviz.gui.neuron_maps import HOVER_SCALE, POSITIVE
@@ -71,11 +70,14 @@ def test_plus_and_minus_on_the_diagram(window: MainWindow, qtbot: QtBot) -> None
 def test_each_hidden_neuron_shows_its_map_on_its_node(window: MainWindow, qtbot: QtBot) -> None:
     model = window.model
     overlay = window.training.node_maps
+    assert overlay.items == []  # before training the discs hold the lecture's numbers
+    window.training.training_panel.step_action.trigger()
+    qtbot.waitUntil(lambda: model.history.epoch == [1], timeout=3000)
     assert [(item.layer, item.index) for item in overlay.items] == [(1, j) for j in range(4)]
     net = model.network.copy()
     net.weights[0][2] = [2.0, 0.0]  # neuron 3: a = tanh(2·x1 + 0.5)
     net.biases[0][2] = 0.5
-    model.apply_training(net, OptimizerState(), History(), running=True)
+    model.apply_training(net, OptimizerState(), model.history, running=True)
     qtbot.wait(LIVE_WAIT_MS)  # live training spreads the views' repaints
     item = overlay.items[2]
     plane = overlay._plane
