@@ -365,6 +365,7 @@ class TrainingController(QObject):
             # The model was edited since the last chunk: its state wins, the trainer's
             # unshown updates are dropped.
             self._trainer = None
+            self.model.training_live = False
         self._set_running(False)
         if reason:
             self.message.emit(reason)
@@ -389,6 +390,7 @@ class TrainingController(QObject):
         )
         # The trainer's optimizer took the bad update; the next Play starts from the model.
         self._trainer = None
+        self.model.training_live = False
         self._set_running(False)
         rate = format_number(trainer.config.optimizer.learning_rate, 3)
         self.non_finite.emit(
