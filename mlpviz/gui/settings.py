@@ -21,8 +21,13 @@ SETTINGS_VERSION = 1
 
 RECENT_FILES_MAX = 10
 PRECISION_RANGE = (0, 12)
-THEMES = ("light",)
-"""Theme names; only the light theme exists so far (a dark theme would be added here)."""
+THEMES = ("system", "light", "dark", "high_contrast")
+"""Theme names (mlpviz.gui.themes has their palettes); "system" follows the desktop's
+light or dark preference where Qt reports one, else it is light."""
+SCALE_RANGE = (100, 250)
+"""Display scale in percent: every font, node, line and plot label (mlpviz.gui.display_scale)."""
+AUTOMATIC_SCALE = 0
+"""A presentation scale of 0: chosen from the screen's size when presentation mode starts."""
 
 
 @dataclass(frozen=True)
@@ -37,14 +42,17 @@ VERSION_KEY = Key("settings_version", 0)
 WINDOW_GEOMETRY = Key("window/geometry", QByteArray())
 WINDOW_STATE = Key("window/state", QByteArray())
 WINDOW_CHECKSUM = Key("window/checksum", "")
-THEME = Key("view/theme", "light")
+THEME = Key("view/theme", "system")
 PRECISION = Key("view/precision", 4)
+SCALE = Key("view/scale", 100)
+PRESENTATION_SCALE = Key("presentation/scale", AUTOMATIC_SCALE)
+LESSON = Key("lesson/shown", True)
 RECENT_FILES = Key("files/recent", [])
 LAST_FOLDER = Key("files/last_folder", "")
 
 KEYS = (
-    VERSION_KEY, WINDOW_GEOMETRY, WINDOW_STATE, WINDOW_CHECKSUM, THEME, PRECISION, RECENT_FILES,
-    LAST_FOLDER,
+    VERSION_KEY, WINDOW_GEOMETRY, WINDOW_STATE, WINDOW_CHECKSUM, THEME, PRECISION, SCALE,
+    PRESENTATION_SCALE, LESSON, RECENT_FILES, LAST_FOLDER,
 )  # fmt: skip
 
 
@@ -127,7 +135,7 @@ class AppSettings:
         self.store.setValue(THEME.name, name)
 
     def precision(self) -> int:
-        """Decimals shown on the diagram."""
+        """Decimals shown on the diagram, in the formula panel and in exports."""
         default = int(str(PRECISION.default))
         value = _int(self._get(PRECISION), default)
         low, high = PRECISION_RANGE
@@ -138,6 +146,43 @@ class AppSettings:
         if not low <= decimals <= high:
             raise ValueError(f"precision must be in {low}..{high}, got {decimals}")
         self.store.setValue(PRECISION.name, decimals)
+
+    def scale(self) -> int:
+        """Display scale of the window, in percent (SCALE_RANGE)."""
+        default = int(str(SCALE.default))
+        value = _int(self._get(SCALE), default)
+        low, high = SCALE_RANGE
+        return value if low <= value <= high else default
+
+    def set_scale(self, percent: int) -> None:
+        low, high = SCALE_RANGE
+        if not low <= percent <= high:
+            raise ValueError(f"scale must be in {low}..{high} %, got {percent}")
+        self.store.setValue(SCALE.name, percent)
+
+    def presentation_scale(self) -> int:
+        """Display scale in presentation mode, in percent; AUTOMATIC_SCALE (0) until the
+        lecturer chooses one."""
+        value = _int(self._get(PRESENTATION_SCALE), AUTOMATIC_SCALE)
+        low, high = SCALE_RANGE
+        return value if low <= value <= high else AUTOMATIC_SCALE
+
+    def set_presentation_scale(self, percent: int) -> None:
+        low, high = SCALE_RANGE
+        if percent != AUTOMATIC_SCALE and not low <= percent <= high:
+            raise ValueError(f"presentation scale must be 0 or in {low}..{high} %, got {percent}")
+        self.store.setValue(PRESENTATION_SCALE.name, percent)
+
+    def lesson_shown(self) -> bool:
+        """Whether the lesson captions show (on until the user turns them off)."""
+        value = self._get(LESSON)
+        # An INI store gives booleans back as the strings "true" and "false".
+        if isinstance(value, str):
+            return value.lower() != "false"
+        return bool(value)
+
+    def set_lesson_shown(self, shown: bool) -> None:
+        self.store.setValue(LESSON.name, bool(shown))
 
     # --- files -----------------------------------------------------------------------
     def recent_files(self) -> list[str]:

@@ -475,7 +475,8 @@ def test_settings_keep_recent_files_precision_and_a_checked_window_layout(tmp_pa
     store = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
     s = AppSettings(store)
     assert store.value("settings_version") == settings_module.SETTINGS_VERSION
-    assert (s.precision(), s.theme(), s.recent_files()) == (4, "light", [])
+    # The theme follows the desktop's light or dark preference until the user picks one.
+    assert (s.precision(), s.theme(), s.recent_files()) == (4, "system", [])
     for i in range(RECENT_FILES_MAX + 3):
         s.add_recent_file(str(tmp_path / f"{i}.json"))
     s.add_recent_file(str(tmp_path / "3.json"))  # again: moves to the front, once
