@@ -9,7 +9,7 @@ is real text, can be selected and copied, and needs no extra dependency.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize
+from PySide6.QtCore import QEvent, QSize
 from PySide6.QtGui import QFont, QGuiApplication
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -79,11 +79,22 @@ class FormulaPanel(QWidget):
         browser = QTextBrowser(self)
         browser.setAccessibleName(name)
         browser.setOpenLinks(False)
-        font = QFont(browser.font())
-        font.setPointSizeF(font.pointSizeF() * FONT_SCALE)
-        browser.setFont(font)
+        browser.setFont(self._equation_font())
         browser.document().setDefaultStyleSheet(STYLE)
         return browser
+
+    def _equation_font(self) -> QFont:
+        font = QFont(self.font())
+        font.setPointSizeF(font.pointSizeF() * FONT_SCALE)
+        return font
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        # (Before __init__ has made the browsers, there is nothing to restyle.)
+        if event.type() == QEvent.Type.FontChange and hasattr(self, "matrices"):
+            # The window's type changed (View › Scale): the equations stay FONT_SCALE times it.
+            for browser in (self.equations, self.matrices):
+                browser.setFont(self._equation_font())
 
     def set_precision(self, decimals: int) -> None:
         self.precision = decimals

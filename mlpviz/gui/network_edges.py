@@ -17,7 +17,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPen
 
 from mlpviz.engine.types import Array
-from mlpviz.gui.network_labels import COLOURS
+from mlpviz.gui.network_labels import COLOURS, display_scale
 from mlpviz.gui.network_layout import DiagramLayout
 
 DASHED_MAX_EDGES = 2000
@@ -135,6 +135,7 @@ class EdgeBatches:
         if self._small:
             alpha = 1.0
             width = WIDTH_RANGE[0] + (WIDTH_RANGE[1] - WIDTH_RANGE[0]) * strength
+            width *= display_scale()
         else:
             layout = self._layout
             rows = max(layout.layer_sizes[gap : gap + 2]) + 1  # the height the gap spans

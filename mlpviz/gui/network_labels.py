@@ -38,7 +38,23 @@ COLOURS: dict[str, str] = {
 }
 
 FONT_POINT_SIZE = 12.0
-"""Label text, in points; projected in a hall, so never smaller than this."""
+"""Label text, in points at display scale 1; projected in a hall, so never smaller than this."""
+_display_scale = [1.0]
+
+
+def display_scale() -> float:
+    """How much larger than at 100 % the diagram's type and lines are drawn (View › Scale)."""
+    return _display_scale[0]
+
+
+def set_display_scale(scale: float) -> None:
+    """Draw labels at ``scale`` × FONT_POINT_SIZE (and lines ``scale`` times as wide); a
+    NetworkView shows it after its rebuild(), its discs grow with their texts."""
+    if not 0.5 <= scale <= 4.0:
+        raise ValueError(f"display scale must be in 0.5..4, got {scale}")
+    if scale != _display_scale[0]:
+        _display_scale[0] = scale
+        _font.cache_clear()
 LABEL_GAP_PX = 3.0
 """Free pixels kept around every label."""
 NODE_TEXT_INSET_PX = 4.0
@@ -191,13 +207,13 @@ class DiagramLabel(QGraphicsItem):
 def _font(bold: bool) -> QFont:
     """The label font (made on first use: a QFont needs the QApplication)."""
     font = QFont()
-    font.setPointSizeF(FONT_POINT_SIZE)
+    font.setPointSizeF(FONT_POINT_SIZE * display_scale())
     font.setBold(bold)
     return font
 
 
 def text_size(lines: Sequence[Line]) -> tuple[float, float]:
-    """(width, height) in pixels of ``lines`` at FONT_POINT_SIZE, padding not included."""
+    """(width, height) in pixels of ``lines`` at the label font, padding not included."""
     width = height = 0.0
     for text, _, bold in lines:
         metrics = QFontMetricsF(_font(bold))
@@ -239,7 +255,7 @@ class ValueEditor(QLineEdit):
         self._on_close = on_close
         self.error = ""
         font = self.font()
-        font.setPointSizeF(FONT_POINT_SIZE)
+        font.setPointSizeF(FONT_POINT_SIZE * display_scale())
         self.setFont(font)
         self._message = QLabel(parent)
         self._message.setFont(font)
@@ -406,7 +422,9 @@ __all__ = [
     "LabelRect",
     "Line",
     "ValueEditor",
+    "display_scale",
     "place_diagram_labels",
+    "set_display_scale",
     "text_radius",
     "text_size",
 ]

@@ -36,6 +36,7 @@ from mlpviz.gui.network_labels import (
     DiagramLabel,
     LabelRect,
     ValueEditor,
+    display_scale,
     place_diagram_labels,
     text_radius,
     text_size,
@@ -455,10 +456,11 @@ class NetworkView(QWidget):
         assert self._nodes is not None
         layout = self.diagram_layout
         brushes, pens = [], []
-        strong_pen = pg.mkPen(COLOURS["node_border"], width=2.5 if self._small else 1.0)
+        k = display_scale()
+        strong_pen = pg.mkPen(COLOURS["node_border"], width=(2.5 if self._small else 1.0) * k)
         dim_border = QColor(COLOURS["node_border"])
         dim_border.setAlphaF(0.45)
-        dim_pen = pg.mkPen(dim_border, width=1.5 if self._small else 0.5)
+        dim_pen = pg.mkPen(dim_border, width=(1.5 if self._small else 0.5) * k)
         for l, n in enumerate(layout.layer_sizes):
             on = l == layer
             brushes += [pg.mkBrush(COLOURS["node_focus" if on else "node"])] * n
@@ -560,7 +562,7 @@ class NetworkView(QWidget):
             gaps,
             node_text_radius=self._node_text_radius,
             edge_label_scale=self._edge_label_scale(),
-            min_text_scale=NODE_TEXT_MIN_POINT_SIZE / (FONT_POINT_SIZE * self.devicePixelRatioF()),
+            min_text_scale=NODE_TEXT_MIN_POINT_SIZE / (FONT_POINT_SIZE * self._screen_ratio()),
         )
 
     def _place_notes(self) -> None:
@@ -579,9 +581,15 @@ class NetworkView(QWidget):
                 x = min(max(x, x_min + half), max(x_max - half, x_min + half))
             note.setPos(x, bottom)
 
+    def _screen_ratio(self) -> float:
+        """How many times their size at FONT_POINT_SIZE and ratio 1 the labels are drawn on
+        the physical screen: the device pixel ratio times the display scale (View › Scale),
+        which enlarges them as a ratio would."""
+        return self.devicePixelRatioF() * display_scale()
+
     def _edge_label_scale(self) -> float:
         """How far edge labels may shrink on this screen (1: not at all)."""
-        ratio = self.devicePixelRatioF()
+        ratio = self._screen_ratio()
         return min(1.0, EDGE_LABEL_MIN_POINT_SIZE / (FONT_POINT_SIZE * ratio))
 
     def _iter_value_labels(self) -> list[DiagramLabel]:
@@ -601,7 +609,7 @@ class NetworkView(QWidget):
         self._outlined = None
         if sel is None:
             return
-        pen = QPen(QColor(COLOURS["selection"]), 4.0)
+        pen = QPen(QColor(COLOURS["selection"]), 4.0 * display_scale())
         pen.setCosmetic(True)
         sizes = layout.layer_sizes
         if sel.kind == "neuron" and 0 <= sel.layer <= layout.depth and sel.index < sizes[sel.layer]:
@@ -621,7 +629,7 @@ class NetworkView(QWidget):
             x1, y1 = self.edge_point(sel.layer, sel.index, i, 1.0)
             colour = QColor(COLOURS["selection"])
             colour.setAlphaF(0.7)
-            halo = QPen(colour, 14.0)
+            halo = QPen(colour, 14.0 * display_scale())
             halo.setCosmetic(True)
             self._halo.setData(x=[x0, x1], y=[y0, y1], pen=halo)
             self._outlined = sel

@@ -10,6 +10,7 @@ Every phase is a button that jumps to it.
 
 from __future__ import annotations
 
+from PySide6.QtCore import QEvent
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
 
@@ -100,6 +101,16 @@ class PhaseIndicator(QWidget):
             f"background: transparent; color: {c['todo_text']}; "
             f"border: 1px dashed {c['todo_border']}; }}"
         )
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        # (Before __init__ has made the labels, there is nothing to restyle.)
+        if event.type() == QEvent.Type.FontChange and hasattr(self, "_big_font"):
+            # The window's type changed (View › Scale): the breadcrumb stays FONT_SCALE times it.
+            self._big_font = _scaled(self.font(), FONT_SCALE)
+            self.position_label.setFont(self._big_font)
+            for widget in (*self.buttons, *self._separators):
+                widget.setFont(self._big_font)
 
     # --- model → view ----------------------------------------------------------------
     def _on_model_change(self) -> None:
