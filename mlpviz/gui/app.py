@@ -99,7 +99,7 @@ def start_window(
         files.dialogs = dialogs
     files.ask_before_closing = True
     window.restore_layout(settings.window_state(), settings.window_geometry())
-    window.network_view.set_precision(settings.precision())
+    window.lecture.restore_settings(settings)  # theme, decimals, scale, lesson captions
     files.opened(path if error is None else None)
     folder = recovery_folder if recovery_folder is not None else default_recovery_folder()
     window.recovery = RecoveryWriter(files, folder, recovery_interval_ms)

@@ -187,15 +187,16 @@ def _dock_view(window: MainWindow, dock: QDockWidget) -> dict[str, object]:
 
 def capture_view(window: MainWindow) -> dict[str, object]:
     """The ``view`` object of a session saved from ``window``: the phase, the selection,
-    the diagram's decimals, the gradient-check toggle, and per dock whether it shows, its
-    side of the window and its size.
+    the diagram's decimals, the gradient-check toggle, per dock whether it shows, its
+    side of the window and its size, and (mlpviz.gui.lecture_hall) which toolbars show
+    and which panels presentation mode shows.
 
     The docks are described in plain JSON, not as Qt's saveState bytes: restoreState
     crashes on damaged bytes, and a session file may come from anywhere.
     """
     m = window.model
     sel = m.selection
-    return {
+    view: dict[str, object] = {
         "phase": m.phase.label,
         "selection": None
         if sel is None
@@ -204,6 +205,12 @@ def capture_view(window: MainWindow) -> dict[str, object]:
         "gradcheck": m.gradcheck,
         "docks": {name: _dock_view(window, dock) for name, dock in window.docks.items()},
     }
+    # Toolbars, status bar and presentation panels (mlpviz.gui.lecture_hall); the window
+    # makes it after the File menu, which takes a first snapshot before it exists.
+    lecture = getattr(window, "lecture", None)
+    if lecture is not None:
+        view.update(lecture.capture_view())
+    return view
 
 
 def _is_int(value: object) -> bool:
@@ -276,6 +283,9 @@ def restore_view(window: MainWindow, view: Mapping[str, object]) -> None:
     for phase in m.phases:
         if phase.label == label and phase != m.phase:
             m.go_to(phase)
+    lecture = getattr(window, "lecture", None)
+    if lecture is not None:
+        lecture.restore_view(view)
 
 
 # --- the File menu ---------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from mlpviz.gui.activation_plot import ActivationPlot
 from mlpviz.gui.exports import Exports
 from mlpviz.gui.file_actions import FileActions
 from mlpviz.gui.formula_panel import FormulaPanel
+from mlpviz.gui.lecture_hall import LectureHall
 from mlpviz.gui.loss_plot import LossPlot
 from mlpviz.gui.network_view import NetworkView
 from mlpviz.gui.phase_indicator import PhaseIndicator
@@ -91,6 +92,11 @@ class MainWindow(QMainWindow):
         # Live training (issue 4): data, network and training panels, the decision
         # boundary, neuron maps and layer health in docks, the Training menu and toolbar.
         self.training = TrainingWorkspace(self)
+
+        # The lecture hall (issue 6): View › Theme, Decimals, Scale and Panels, lesson
+        # captions, presentation mode (F5) and the shortcuts overlay (F1). Last, so that
+        # its keymap sees every action.
+        self.lecture = LectureHall(self)
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)

@@ -145,7 +145,10 @@ def test_standard_shortcuts(window: MainWindow) -> None:
         ("save", QKeySequence.StandardKey.Save),
         ("quit", QKeySequence.StandardKey.Quit),
     ):
-        assert actions[name].shortcuts() == QKeySequence.keyBindings(key)
+        # Where the platform has no standard Quit key (Windows, offscreen), mlpviz.gui.keymap
+        # gives Ctrl+Q: every action has a key.
+        fallback = [QKeySequence("Ctrl+Q")] if name == "quit" else []
+        assert actions[name].shortcuts() == (QKeySequence.keyBindings(key) or fallback)
     assert actions["save_as"].shortcuts()  # a standard key, or Ctrl+Shift+S
     titles = [a.text() for a in window.menuBar().actions()]
     assert titles[0] == "&File"

@@ -1,0 +1,214 @@
+"""Lesson mode: a caption under the phase breadcrumb says what the phase computes and why.
+
+The captions are mlpviz.engine.lesson's, in the course page's steps (forward pass, loss,
+output error, output gradients, hidden errors, hidden gradients, update); they follow every
+step and step back, and any edit (a new activation, loss or learning rate). Lesson mode is
+on the first time mlpviz starts; View › Lesson Captions (L) or the bar's close button turns
+it off, and the settings keep that choice.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QEvent, QObject, QSize, Qt
+from PySide6.QtGui import (
+    QAction,
+    QFont,
+    QKeySequence,
+    QPalette,
+    QResizeEvent,
+    QTextDocumentFragment,
+)
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QSizePolicy,
+    QToolBar,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from mlpviz.engine.lesson import Caption, caption
+from mlpviz.gui.session_model import SessionModel
+from mlpviz.gui.settings import AppSettings
+from mlpviz.gui.view_options import view_menu, with_keys
+
+if TYPE_CHECKING:
+    from mlpviz.gui.main_window import MainWindow
+
+TITLE_SCALE = 1.25
+TEXT_SCALE = 1.1
+"""The caption's type against the window's: read from the back row, like the formulas."""
+
+
+def _scaled(font: QFont, scale: float) -> QFont:
+    big = QFont(font)
+    if font.pointSizeF() > 0:
+        big.setPointSizeF(font.pointSizeF() * scale)
+    return big
+
+
+class LessonBar(QFrame):
+    """The caption of the model's phase: a title, where it is in the course page's steps,
+    and two or three sentences. ``close_button`` hides lesson mode."""
+
+    def __init__(self, model: SessionModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = model
+        self.setObjectName("lesson-caption")
+        self.setAccessibleName("Lesson caption")
+        self.setAutoFillBackground(True)
+        self.setBackgroundRole(QPalette.ColorRole.AlternateBase)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        accent = QFrame(self)
+        accent.setFixedWidth(6)
+        accent.setAutoFillBackground(True)
+        accent.setBackgroundRole(QPalette.ColorRole.Highlight)
+
+        self.heading = QLabel(self)
+        self.heading.setTextFormat(Qt.TextFormat.RichText)
+        self.text_label = QLabel(self)
+        self.text_label.setTextFormat(Qt.TextFormat.PlainText)
+        for label in (self.heading, self.text_label):
+            label.setWordWrap(True)
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.close_button = QToolButton(self)
+        self.close_button.setText("✕")
+        self.close_button.setAutoRaise(True)
+        self.close_button.setAccessibleName("Hide the lesson captions")
+        self.close_button.setToolTip("Hide the lesson captions (L; View › Lesson Captions)")
+        self.close_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # arrow keys keep stepping
+
+        texts = QVBoxLayout()
+        texts.setSpacing(2)
+        texts.addWidget(self.heading)
+        texts.addWidget(self.text_label)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 2, 2, 4)
+        row.addWidget(accent)
+        row.addSpacing(6)
+        row.addLayout(texts, 1)
+        row.addWidget(self.close_button, 0, Qt.AlignmentFlag.AlignTop)
+        self._set_fonts()
+
+        self.caption: Caption | None = None
+        for signal in (
+            model.stepped,
+            model.network_changed,
+            model.structure_changed,
+            model.training_changed,
+        ):
+            signal.connect(self.refresh)
+        self.refresh()
+
+    def _set_fonts(self) -> None:
+        self.heading.setFont(_scaled(self.font(), TEXT_SCALE))
+        self.text_label.setFont(_scaled(self.font(), TEXT_SCALE))
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange and hasattr(self, "text_label"):
+            self._set_fonts()  # the window's type changed (View › Scale)
+            self.refresh()
+
+    def heightForWidth(self, width: int) -> int:
+        layout = self.layout()
+        return layout.heightForWidth(width) if layout is not None else -1
+
+    def hasHeightForWidth(self) -> bool:
+        return True
+
+    def sizeHint(self) -> QSize:
+        # In a toolbar row nothing asks for the height the wrapped text needs at the bar's
+        # width; the wrapped labels' own hints assume a narrow bar, far too tall.
+        hint = super().sizeHint()
+        if self.width() > 0:
+            hint.setHeight(self.heightForWidth(self.width()))
+        return hint
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(super().minimumSizeHint().width(), self.sizeHint().height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self.updateGeometry()  # a new width wraps the text to a new height
+
+    def refresh(self) -> None:
+        m = self.model
+        self.caption = caption(m.phase, m.network, m.config)
+        number = m.phases.index(m.phase) + 1
+        size = self.heading.font().pointSizeF() * TITLE_SCALE / TEXT_SCALE
+        self.heading.setText(
+            f"<span style='font-size: {size:.1f}pt; font-weight: bold'>"
+            f"{html.escape(self.caption.title)}</span>&nbsp;&nbsp; "
+            f"Lesson · phase {number} of {len(m.phases)} · {html.escape(self.caption.course_step)}"
+        )
+        self.text_label.setText(self.caption.text)
+
+    def text(self) -> str:
+        """Everything the caption says, as plain text."""
+        heading = QTextDocumentFragment.fromHtml(self.heading.text()).toPlainText()
+        return f"{heading}\n{self.text_label.text()}"
+
+
+class LessonMode(QObject):
+    """The lesson caption above ``window``'s diagram, and the View menu's toggle for it."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        self.bar = LessonBar(window.model, window)
+        # A row of its own under the phase breadcrumb, across the window: the caption
+        # explains the phase the breadcrumb names, above the diagram and the formulas.
+        self.toolbar = QToolBar("Lesson", window)
+        self.toolbar.setObjectName("toolbar-lesson")
+        self.toolbar.setMovable(False)
+        self.toolbar.addWidget(self.bar)
+        window.addToolBarBreak()
+        window.addToolBar(self.toolbar)
+        self.toolbar.hide()  # until the settings say (restore_settings): the app shows it
+
+        self.action = QAction("&Lesson Captions", self)
+        self.action.setObjectName("view-lesson")
+        self.action.setCheckable(True)
+        with_keys(
+            self.action,
+            [QKeySequence("L")],
+            "Explain each phase beside its numbers, step by step through the course example",
+        )
+        self.action.toggled.connect(self._on_toggled)
+        self.bar.close_button.clicked.connect(lambda: self.choose_shown(False))
+        menu = view_menu(window)
+        menu.addSeparator()
+        menu.addAction(self.action)
+        window.addAction(self.action)
+
+    @property
+    def shown(self) -> bool:
+        return self.action.isChecked()
+
+    def choose_shown(self, shown: bool) -> None:
+        """The user's choice: show or hide the captions, and keep it in the settings."""
+        self.action.setChecked(shown)
+
+    def _on_toggled(self, shown: bool) -> None:
+        self.toolbar.setVisible(shown)
+        self.window.file_actions.settings.set_lesson_shown(shown)
+
+    def show_as_chosen(self) -> None:
+        """The captions shown or not as the action says (after a saved window state
+        restored the toolbars as they were)."""
+        self.toolbar.setVisible(self.action.isChecked())
+
+    def restore_settings(self, settings: AppSettings) -> None:
+        """Shown unless the user turned the captions off (on the first start)."""
+        shown = settings.lesson_shown()
+        if shown != self.action.isChecked():
+            self.action.setChecked(shown)
+        else:
+            self.toolbar.setVisible(shown)
