@@ -19,6 +19,7 @@ hit-testing are Qt-free (network_layout).
 from __future__ import annotations
 
 import math
+import time
 
 import numpy as np
 import pyqtgraph as pg
@@ -56,6 +57,8 @@ from mlpviz.gui.network_texts import DiagramText, Progress, compact_lines, focus
 from mlpviz.gui.session_model import Selection, SessionModel
 
 NODE_LABEL_MAX_ROWS = 16
+LIVE_EDGES_PER_SECOND = 5
+"""How often the edges follow the weights while training runs (STYLE.md: throttled)."""
 """Columns taller than this get no number labels on their nodes (the tooltip has them)."""
 EDGE_LABEL_MAX_EDGES = 160
 """Networks with more edges than this get no weight labels at all."""
@@ -143,6 +146,8 @@ class NetworkView(QWidget):
         model.structure_changed.connect(self.rebuild)
         model.selection_changed.connect(self._update_selection)
         model.gradcheck_changed.connect(self._on_gradcheck_changed)
+        model.trained.connect(self._on_trained)
+        self._last_live_edges = -math.inf
         self.rebuild()
 
     # --- public -------------------------------------------------------------------------
@@ -423,6 +428,17 @@ class NetworkView(QWidget):
         self._update_edges()
         self._update_texts()
 
+    def _on_trained(self) -> None:
+        # While training runs the weights move on without network_changed (that comes
+        # when it stops): the edges follow, at most LIVE_EDGES_PER_SECOND times a second,
+        # so a lecture hall sees the network learn without the diagram eating the time.
+        if not self.model.training_live:
+            return
+        now = time.monotonic()
+        if now - self._last_live_edges >= 1.0 / LIVE_EDGES_PER_SECOND:
+            self._last_live_edges = now
+            self._update_edges()
+
     def _on_gradcheck_changed(self) -> None:
         self._update_texts()
 
@@ -682,21 +698,25 @@ class NetworkView(QWidget):
         if hit.kind == "weight":
             value = float(net.weights[hit.layer][hit.index, hit.source])
             x, y = self._edit_spot(hit)
+
             def commit(v: float) -> None:
                 self.model.set_weight(hit.layer, hit.index, hit.source, v)
         elif hit.kind == "bias":
             value = float(net.biases[hit.layer][hit.index])
             x, y = self._edit_spot(hit)
+
             def commit(v: float) -> None:
                 self.model.set_bias(hit.layer, hit.index, v)
         elif hit.kind == "neuron" and hit.layer == 0:
             value = float(record.x[0, hit.index])
             x, y = self.node_position(0, hit.index)
+
             def commit(v: float) -> None:
                 self.model.set_input(record.sample, hit.index, v)
         elif hit.kind == "neuron" and hit.layer == layout.depth:
             value = float(record.y[0, hit.index])
             x, y = self.node_position(hit.layer, hit.index)
+
             def commit(v: float) -> None:
                 self.model.set_target(record.sample, hit.index, v)
         else:

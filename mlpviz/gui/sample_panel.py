@@ -68,8 +68,10 @@ class SamplePanel(QWidget):
         layout.addWidget(self.gradcheck)
 
         model.stepped.connect(self._on_stepped)
-        model.network_changed.connect(self._on_data_change)
-        model.structure_changed.connect(self._on_data_change)
+        # The table is rebuilt only when the samples change (on digits a rebuild takes a
+        # second); η follows the training settings.
+        model.data_changed.connect(self._on_data_change)
+        model.training_changed.connect(self._on_training_change)
         model.gradcheck_changed.connect(self._on_gradcheck_change)
         self._on_data_change()
 
@@ -93,9 +95,12 @@ class SamplePanel(QWidget):
                     )
                     self.table.setItem(r, c, item)
         self.table.resizeColumnsToContents()
+        self._on_training_change()
+        self._on_stepped()
+
+    def _on_training_change(self) -> None:
         with QSignalBlocker(self.learning_rate):
             self.learning_rate.setValue(self.model.config.optimizer.learning_rate)
-        self._on_stepped()
 
     def _on_stepped(self) -> None:
         rec = self.model.record

@@ -326,6 +326,8 @@ class SessionModel(QObject):
         self._restart(net, x=x, y=y, config=config)
         if structure:
             self.structure_changed.emit()
+        if x is not None or y is not None:
+            self.data_changed.emit()
         if config is not None:
             self.training_changed.emit()
         self.message.emit("Edited: the step restarts at Forward 1 with the new values.")

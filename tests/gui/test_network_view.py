@@ -207,7 +207,8 @@ def assert_no_overlap(view: NetworkView) -> None:
     for rect in view.label_rects("node"):  # a node's text stays inside its own disc
         x, y, w, h = rect
         inside = [
-            (cx, cy) for cx, cy in centres
+            (cx, cy)
+            for cx, cy in centres
             if all(math.hypot(px - cx, py - cy) <= r for px in (x, x + w) for py in (y, y + h))
         ]
         assert len(inside) == 1, rect
@@ -260,8 +261,10 @@ def shown_labels(view: NetworkView) -> dict[tuple[str, int, int, int], str | Non
     texts: dict[tuple[str, int, int, int], str | None] = {}
     for key in COURSE_UPDATE:
         kind, layer, j, i = key
-        text = view.edge_label_text(layer, j, i) if kind == "weight" else view.bias_label_text(
-            layer, j
+        text = (
+            view.edge_label_text(layer, j, i)
+            if kind == "weight"
+            else view.bias_label_text(layer, j)
         )
         texts[key] = None if text is None else text.replace("\n= ", " = ")
     return texts
@@ -367,9 +370,7 @@ def test_a_wide_view_spaces_columns_wider_and_relayouts_on_resize(
     assert wide.column_gap(0) > wide.column_gap(1)
 
 
-def test_a_zoomed_view_keeps_its_layout_on_resize(
-    qtbot: QtBot, course_model: SessionModel
-) -> None:
+def test_a_zoomed_view_keeps_its_layout_on_resize(qtbot: QtBot, course_model: SessionModel) -> None:
     view = shown(qtbot, course_model, 900, 500)
     view.view_box.scaleBy((0.8, 0.8))
     view._on_manual_range()  # as a wheel zoom does
@@ -548,9 +549,7 @@ def test_double_click_edits_a_weight_and_undo_restores_it(
     assert view.node_text(1, 0).startswith("h₁\nz = 0.52\n")
 
 
-def test_double_click_edits_bias_input_and_target(
-    qtbot: QtBot, course_model: SessionModel
-) -> None:
+def test_double_click_edits_bias_input_and_target(qtbot: QtBot, course_model: SessionModel) -> None:
     view = shown(qtbot, course_model)
     viewport = view.canvas.viewport()
     left = Qt.MouseButton.LeftButton
@@ -643,3 +642,22 @@ def test_rebuilds_on_structure_change(qtbot: QtBot, course_model: SessionModel) 
     assert view.edge_label_text(0, 0, 0) is not None
     assert view.edge_label_text(0, 0, 0).startswith("w⁽¹⁾₁₁ = ")
     assert_no_overlap(view)
+
+
+def test_edges_follow_live_training_throttled(course_model: SessionModel, qtbot: QtBot) -> None:
+    view = NetworkView(course_model)
+    qtbot.addWidget(view)
+    calls: list[int] = []
+    assert view._edges is not None
+    original = view._edges.set_values
+    view._edges.set_values = lambda values: (calls.append(1), original(values))[1]  # type: ignore[method-assign]
+    trained = course_model.network.copy()
+    trained.weights[1][0, 0] = -0.9
+    state = course_model.stepper.optimizer.state
+    history = course_model.history
+    course_model.apply_training(trained, state, history, running=True)
+    assert len(calls) == 1  # the first live hand-over redraws the edges
+    course_model.apply_training(trained, state, history, running=True)
+    assert len(calls) == 1  # the next one within 1/LIVE_EDGES_PER_SECOND s does not
+    course_model.apply_training(trained, state, history, running=False)
+    assert len(calls) == 2  # stopping always brings the diagram up to date
