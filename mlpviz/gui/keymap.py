@@ -81,8 +81,10 @@ def plain(text: str) -> str:
 
 def _on_keyboard(key: QKeySequence) -> bool:
     """Whether ``key`` is typed on an ordinary keyboard, not one of the dedicated keys
-    (Help, New, Save, Undo, Zoom In …) that the platform's standard bindings add."""
+    (Help, New, Save, Undo, Zoom In, F14 …) that the platform's standard bindings add."""
     first = key[0].key() if key.count() else Qt.Key.Key_unknown
+    if Qt.Key.Key_F13.value <= first.value <= Qt.Key.Key_F35.value:
+        return False  # Sun's Undo, Copy … keys
     return first != Qt.Key.Key_Help and first.value < Qt.Key.Key_Back.value
 
 
@@ -154,6 +156,11 @@ def complete_actions(window: MainWindow) -> None:
     for path, action in window_actions(window):
         name = action.objectName()
         key, default_tip = defaults.get(id(action), ("", ""))
+        unique = list(dict.fromkeys(action.shortcuts()))
+        if len(unique) < len(action.shortcuts()):
+            # A key given twice (a platform's standard key and the same one written out)
+            # is two entries for Qt, which then takes the key as ambiguous and does nothing.
+            action.setShortcuts(unique)
         if not action.shortcuts():
             key = key or FILE_KEYS.get(name, "")
             if name.startswith("export-"):

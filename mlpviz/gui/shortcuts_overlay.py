@@ -23,7 +23,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QFrame,
-    QGridLayout,
+    QHBoxLayout,
     QLabel,
     QMenu,
     QScrollArea,
@@ -74,12 +74,18 @@ class ShortcutsOverlay(QWidget):
         self.panel.setBackgroundRole(QPalette.ColorRole.Base)
         self.title = QLabel("<h2>Keyboard shortcuts</h2>", self.panel)
         self.hint = QLabel("Press any key or click to close.", self.panel)
-        self.grid_host = QWidget()
-        self.grid = QGridLayout(self.grid_host)
-        self.grid.setHorizontalSpacing(28)
-        self.grid.setVerticalSpacing(10)
+        self.columns_host = QWidget()
+        row = QHBoxLayout(self.columns_host)
+        row.setSpacing(28)
+        self.columns: list[QVBoxLayout] = []
+        for _ in range(COLUMNS):
+            column = QVBoxLayout()
+            column.setSpacing(10)
+            column.addStretch(1)
+            row.addLayout(column, 1)
+            self.columns.append(column)
         self.scroll = QScrollArea(self.panel)
-        self.scroll.setWidget(self.grid_host)
+        self.scroll.setWidget(self.columns_host)
         self.scroll.setWidgetResizable(True)
         self.scroll.setFrameShape(QFrame.Shape.NoFrame)
         self.scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -128,29 +134,26 @@ class ShortcutsOverlay(QWidget):
             self._focus_before.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def fill(self) -> None:
-        """List the window's actions as they are now, in COLUMNS columns of menus."""
+        """List the window's actions as they are now, menu by menu, in COLUMNS columns of
+        about the same length."""
         for label in self.labels:
-            self.grid.removeWidget(label)
             label.deleteLater()
         self.labels = []
         groups = shortcut_groups(self.main_window)
-        total = sum(len(entries) + 2 for _, entries in groups)
-        column, height = 0, 0
-        rows = [0] * COLUMNS
-        for title, entries in groups:
-            # A new column once this one holds its share of the lines.
-            if height and height + len(entries) / 2 > total / COLUMNS and column < COLUMNS - 1:
-                column, height = column + 1, 0
+        lines = [len(entries) + 2 for _, entries in groups]  # a title is about two lines
+        share = sum(lines) / COLUMNS
+        column, filled = 0, 0.0
+        for (title, entries), height in zip(groups, lines, strict=True):
+            # A new column once this one would pass its share by more than half the menu.
+            if filled and filled + height / 2 > share and column < COLUMNS - 1:
+                column, filled = column + 1, 0.0
             label = QLabel(self._html(title, entries))
             label.setTextFormat(Qt.TextFormat.RichText)
             label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-            self.grid.addWidget(label, rows[column], column)
-            rows[column] += 1
-            height += len(entries) + 2
+            column_layout = self.columns[column]
+            column_layout.insertWidget(column_layout.count() - 1, label)  # before the stretch
+            filled += height
             self.labels.append(label)
-        for c in range(COLUMNS):
-            self.grid.setRowStretch(max(rows), 1)
-            self.grid.setColumnStretch(c, 1)
 
     @staticmethod
     def _html(title: str, entries: list[Entry]) -> str:
