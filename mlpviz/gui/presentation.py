@@ -22,7 +22,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QMouseEvent, QPalette
+from PySide6.QtGui import QAction, QFont, QKeyEvent, QKeySequence, QMouseEvent, QPalette
 from PySide6.QtWidgets import QDockWidget, QLabel, QToolBar, QWidget
 
 from mlpviz.gui.display_scale import screen_scale
@@ -320,6 +320,9 @@ class Presentation(QObject):
     def _on_scale_changed(self, percent: int) -> None:
         if not self.presenting:
             return
+        font = QFont(self.window.font())
+        font.setPointSizeF(font.pointSizeF() * 1.5)
+        self.scale_note.setFont(font)
         self.scale_note.setText(f"Scale {percent} %")
         self.scale_note.adjustSize()
         w = self.window
