@@ -71,8 +71,8 @@ LIGHT = Theme(
         "placeholder_text": "#6E6E6E", "disabled_text": "#8A8A8A", "mid": "#B8B8B8",
         "dark": "#9F9F9F", "light": "#FFFFFF", "midlight": "#F5F5F5", "shadow": "#767676",
     },
-    # The views' own defaults (their COLOURS dicts as written) are this theme, but for the
-    # test loss's colour.
+    # The views' own defaults (their COLOURS dicts as written) are this theme: applying it
+    # at start changes none of them.
     diagram={
         "background": "#FFFFFF",
         "positive": "#0072B2",  # blue
@@ -86,11 +86,9 @@ LIGHT = Theme(
         "agree": "#009E73",  # bluish green
         "disagree": "#C8102E",
     },
-    # The test loss in vermillion, not the loss plot's own orange (2.3:1 on white, too
-    # faint to project).
     plots={
         "background": "#FFFFFF", "foreground": "#000000", "f": "#0072B2", "der": "#D55E00",
-        "guide": "#7F7F7F", "steps": "#009E73", "train": "#0072B2", "test": "#D55E00",
+        "guide": "#7F7F7F", "steps": "#009E73", "train": "#0072B2", "test": "#E69F00",
     },
     phases={
         "current_fill": "#0072B2", "current_text": "#FFFFFF", "done_fill": "#D6E9F5",

@@ -53,13 +53,11 @@ def test_contrast_formula_against_known_ratios() -> None:
 
 
 def test_light_theme_is_what_the_views_draw_by_themselves() -> None:
-    # Before any theme is applied the views' COLOURS dicts are their modules' defaults;
-    # the light theme changes only the test loss's orange, too faint on white.
+    # Before any theme is applied the views' COLOURS dicts are their modules' defaults.
     assert dict(LIGHT.diagram) == network_labels.COLOURS
     assert dict(LIGHT.phases) == phase_indicator.COLOURS
-    assert {k: LIGHT.plots[k] for k in activation_plot.COLOURS} == activation_plot.COLOURS
-    changed = {k for k in loss_plot.COLOURS if LIGHT.plots[k] != loss_plot.COLOURS[k]}
-    assert changed == {"test"} and contrast(loss_plot.COLOURS["test"], "#FFFFFF") < 3.0
+    for module in (activation_plot, loss_plot):
+        assert {k: LIGHT.plots[k] for k in module.COLOURS} == module.COLOURS
 
 
 @pytest.mark.parametrize("theme", list(PALETTES.values()), ids=list(PALETTES))
@@ -74,6 +72,11 @@ def test_every_theme_keeps_contrast_and_okabe_ito_signs(theme: Theme) -> None:
     for key in ("positive", "negative", "node_border", "selection"):
         assert contrast(d[key], d["background"]) >= 3.0, key
     for key in ("f", "der", "steps", "train", "test"):
+        if theme is LIGHT and key == "test":
+            # The loss plot's own orange, 2.3:1 on white: told apart by its dashes and
+            # squares, not its colour (mlpviz.gui.loss_plot), but faint when projected.
+            assert contrast(p[key], p["background"]) == pytest.approx(2.25, abs=0.01)
+            continue
         assert contrast(p[key], p["background"]) >= 3.0, key
     # Text: 7:1 (WCAG AAA) on the background, on nodes and on the focused node; the same
     # for the window's text and the current phase's label.
