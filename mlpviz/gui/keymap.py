@@ -82,7 +82,7 @@ def plain(text: str) -> str:
 def _on_keyboard(key: QKeySequence) -> bool:
     """Whether ``key`` is typed on an ordinary keyboard, not one of the dedicated keys
     (Help, New, Save, Undo, Zoom In, F14 …) that the platform's standard bindings add."""
-    first = key[0].key() if key.count() else Qt.Key.Key_unknown
+    first = key[0].key() if key.count() else Qt.Key.Key_unknown  # type: ignore[index]
     if Qt.Key.Key_F13.value <= first.value <= Qt.Key.Key_F35.value:
         return False  # Sun's Undo, Copy … keys
     return first != Qt.Key.Key_Help and first.value < Qt.Key.Key_Back.value
