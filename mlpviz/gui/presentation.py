@@ -270,10 +270,15 @@ class Presentation(QObject):
             w.resizeDocks([formula], [int(w.width() * FORMULA_SHARE)], Qt.Orientation.Horizontal)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        # Full screen arrives later than asked under a window manager: share the width
-        # once it has.
-        if watched is self.window and event.type() == QEvent.Type.Resize and self.presenting:
-            self._share_width()
+        if watched is self.window and self.presenting:
+            if event.type() == QEvent.Type.Resize:
+                # Full screen arrives later than asked under a window manager: share the
+                # width once it has.
+                self._share_width()
+            elif event.type() == QEvent.Type.Close:
+                # The window keeps its layout in the settings as it closes: the window's,
+                # not presentation mode's.
+                self.leave()
         return False
 
     def _sync_actions(self) -> None:

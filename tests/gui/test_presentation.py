@@ -251,3 +251,17 @@ def test_hidden_panels_are_kept_in_the_session(
     assert shown_docks(other) == {"formula", "loss"}
     other.lecture.presentation.leave()
     assert p.panels["docks"] == ["formula", "loss"]
+
+
+def test_closing_while_presenting_keeps_the_windows_layout(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    docks = shown_docks(window)
+    key(qtbot, window, Qt.Key.Key_F5)
+    window.close()
+    assert not window.lecture.presentation.presenting
+    reopened = MainWindow(SessionModel(window.model.to_session()))
+    qtbot.addWidget(reopened)
+    settings = window.file_actions.settings
+    assert reopened.restore_layout(settings.window_state(), settings.window_geometry())
+    assert shown_docks(reopened) == docks and not reopened.menuBar().isHidden()
