@@ -43,6 +43,9 @@ if TYPE_CHECKING:
 TITLE_SCALE = 1.25
 TEXT_SCALE = 1.1
 """The caption's type against the window's: read from the back row, like the formulas."""
+MIN_WRAP_WIDTH = 400
+TYPICAL_WIDTH = 1200
+"""The bar's width for its height while it is narrower than MIN_WRAP_WIDTH (being made)."""
 
 
 def _scaled(font: QFont, scale: float) -> QFont:
@@ -124,10 +127,12 @@ class LessonBar(QFrame):
 
     def sizeHint(self) -> QSize:
         # In a toolbar row nothing asks for the height the wrapped text needs at the bar's
-        # width; the wrapped labels' own hints assume a narrow bar, far too tall.
+        # width; the wrapped labels' own hints assume a narrow bar, far too tall. Before
+        # the window has its width, a typical one: a hint for a bar a few pixels wide
+        # would be so tall that the window grew past the screen to hold it.
         hint = super().sizeHint()
-        if self.width() > 0:
-            hint.setHeight(self.heightForWidth(self.width()))
+        width = self.width() if self.width() >= MIN_WRAP_WIDTH else TYPICAL_WIDTH
+        hint.setHeight(self.heightForWidth(width))
         return hint
 
     def minimumSizeHint(self) -> QSize:

@@ -128,3 +128,14 @@ def test_a_window_on_another_network_explains_it(qtbot: QtBot, qapp: QApplicatio
         win.model.go_to(win.model.phases[2])  # Forward 2: the second hidden layer
         assert "a⁽²⁾ⱼ = tanh(z⁽²⁾ⱼ)" in win.lecture.lesson.bar.text()
         assert "phase 3 of 9" in win.lecture.lesson.bar.text()
+
+
+def test_the_caption_bar_never_makes_the_window_taller_than_it_needs(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    # Made with the window, the bar is a few pixels wide for a moment: its wrapped text
+    # must not ask for the height it would need at that width.
+    bar = window.lecture.lesson.bar
+    qtbot.waitUntil(lambda: bar.width() > 400)
+    assert bar.height() < 6 * bar.fontMetrics().lineSpacing()
+    assert window.height() <= max(window.minimumSizeHint().height(), 1000)
