@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from lecture_fixtures import appearance_restored
 from PySide6.QtCore import QCoreApplication, QSettings
+from PySide6.QtWidgets import QApplication
 
 from mlpviz.engine.session import default_session
 from mlpviz.gui.session_model import SessionModel
@@ -20,6 +22,14 @@ def isolated_settings(tmp_path_factory: pytest.TempPathFactory, qapp: object) ->
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(folder))
     yield
+
+
+@pytest.fixture(autouse=True)
+def appearance_kept(qapp: QApplication) -> Iterator[None]:
+    """Themes and the display scale are application-wide: whatever a test (or a window it
+    starts with the app's settings) changes, the next test starts from the same look."""
+    with appearance_restored(qapp):
+        yield
 
 
 @pytest.fixture
