@@ -46,6 +46,7 @@ class DataPanel(QWidget):
         for name in DATASET_NAMES:
             self.dataset.addItem(dataset_info(name).title, name)
         self.dataset.setToolTip("Choosing a dataset loads it with a network that learns it")
+        self.dataset.setAccessibleName("Dataset")
         self.dataset.setPlaceholderText("Session data")
         self.open_csv = QPushButton("Open CSV…", self)
         self.open_csv.setToolTip("Train on the samples of a CSV file")

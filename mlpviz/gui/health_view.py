@@ -55,6 +55,7 @@ class HealthView(QWidget):
         self.health: list[LayerHealth] = []
 
         self.table = QTableWidget(0, len(COLUMNS), self)
+        self.table.setAccessibleName("Layer health")
         self.table.setHorizontalHeaderLabels(list(COLUMNS))
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)

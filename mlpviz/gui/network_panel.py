@@ -82,6 +82,7 @@ class NetworkPanel(QWidget):
         self.seed = QSpinBox(self)
         self.seed.setRange(0, 2**31 - 1)
         self.seed.setToolTip("The same seed draws the same weights")
+        self.seed.setAccessibleName("Initialisation seed")
         self.reinitialise = QPushButton("Re-initialise", self)
         self.reinitialise.setToolTip("Draw every weight afresh with this scheme and seed")
         self.reinitialise.clicked.connect(self._on_reinitialise)

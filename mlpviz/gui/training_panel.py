@@ -43,8 +43,9 @@ BATCH_MODES = ("online", "mini-batch", "full batch")
 DEFAULT_MINI_BATCH = 10
 
 
-def _rate_spin(decimals: int, low: float, high: float, tip: str) -> QDoubleSpinBox:
+def _rate_spin(decimals: int, low: float, high: float, tip: str, name: str) -> QDoubleSpinBox:
     spin = QDoubleSpinBox()
+    spin.setAccessibleName(name)
     # Not as wide as its largest value: the panel lives in a narrow column.
     spin.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
     spin.setMinimumWidth(70)
@@ -96,16 +97,17 @@ class TrainingPanel(QWidget):
         self.speed.setRange(0, len(SPEEDS) - 1)
         self.speed.setValue(len(SPEEDS) - 1)
         self.speed.setToolTip("How many updates between two repaints")
+        self.speed.setAccessibleName("Speed: updates between repaints")
         self.speed_label = QLabel(self)
 
         self.optimizer = QComboBox(self)
         for name in OPTIMIZERS:
             self.optimizer.addItem(OPTIMIZER_TITLES.get(name, name), name)
-        self.learning_rate = _rate_spin(6, 1e-6, 1e7, "Learning rate η")
-        self.momentum = _rate_spin(3, 0.0, 0.999, "Momentum μ: v ← μ·v − η·∂L/∂p")
-        self.beta1 = _rate_spin(3, 0.0, 0.999, "Adam's β₁ (first moment decay)")
-        self.beta2 = _rate_spin(4, 0.0, 0.9999, "Adam's β₂ (second moment decay)")
-        self.epsilon = _rate_spin(10, 1e-10, 1.0, "Adam's ε (added to √v)")
+        self.learning_rate = _rate_spin(6, 1e-6, 1e7, "Learning rate η", "Learning rate η")
+        self.momentum = _rate_spin(3, 0.0, 0.999, "Momentum μ: v ← μ·v − η·∂L/∂p", "Momentum μ")
+        self.beta1 = _rate_spin(3, 0.0, 0.999, "Adam's β₁ (first moment decay)", "Adam β₁")
+        self.beta2 = _rate_spin(4, 0.0, 0.9999, "Adam's β₂ (second moment decay)", "Adam β₂")
+        self.epsilon = _rate_spin(10, 1e-10, 1.0, "Adam's ε (added to √v)", "Adam ε")
         self.batch_mode = QComboBox(self)
         self.batch_mode.addItems(list(BATCH_MODES))
         self.batch_mode.setToolTip(
@@ -115,15 +117,19 @@ class TrainingPanel(QWidget):
         self.batch_size.setRange(2, 1_000_000)
         self.batch_size.setKeyboardTracking(False)
         self.batch_size.setSuffix(" samples")
-        self.l1 = _rate_spin(6, 0.0, 100.0, "L1 rate: adds l1·Σ|w| to the loss")
-        self.l2 = _rate_spin(6, 0.0, 100.0, "L2 rate: adds l2/2·Σw² to the loss")
+        self.batch_size.setAccessibleName("Mini-batch size")
+        self.batch_size.setToolTip("How many samples make one mini-batch update")
+        self.l1 = _rate_spin(6, 0.0, 100.0, "L1 rate: adds l1·Σ|w| to the loss", "L1 rate")
+        self.l2 = _rate_spin(6, 0.0, 100.0, "L2 rate: adds l2/2·Σw² to the loss", "L2 rate")
         self.epoch_limit = QSpinBox(self)
         self.epoch_limit.setRange(0, 10_000_000)
         self.epoch_limit.setSpecialValueText("none")
         self.epoch_limit.setKeyboardTracking(False)
         self.epoch_limit.setToolTip("Training pauses after this many epochs (0: no limit)")
         self.use_target = QCheckBox("Stop at loss", self)
-        self.target_loss = _rate_spin(6, 0.0, 1e6, "Training pauses once the training loss is ≤")
+        self.target_loss = _rate_spin(
+            6, 0.0, 1e6, "Training pauses once the training loss is ≤", "Target loss"
+        )
 
         # The panel lives in a narrow column: no field asks for the width of its longest
         # entry or largest value.

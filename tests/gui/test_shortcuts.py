@@ -227,6 +227,5 @@ def test_every_widget_of_the_window_has_an_accessible_name(window: MainWindow) -
     assert [w for w in unnamed_widgets(window) if not w[0]] == []
 
 
-@pytest.mark.xfail(reason="the live-training panels (issue 4) name these widgets", strict=False)
 def test_the_live_training_panels_name_their_widgets(window: MainWindow) -> None:
     assert unnamed_widgets(window) == []
