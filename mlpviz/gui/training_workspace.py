@@ -61,25 +61,18 @@ class TrainingWorkspace(QObject):
         self.neuron_maps = NeuronMaps(model, window)
         self.health_view = HealthView(model, window)
 
-        bottom = Qt.DockWidgetArea.BottomDockWidgetArea
+        left = Qt.DockWidgetArea.LeftDockWidgetArea
         right = Qt.DockWidgetArea.RightDockWidgetArea
         self.setup_tabs = QTabWidget()
         self.setup_tabs.addTab(_scrolling(self.data_panel), "Data")
         self.setup_tabs.addTab(_scrolling(self.network_panel), "Network")
         self.docks = {
-            "training": self._dock("Training", _scrolling(self.training_panel), bottom),
-            "setup": self._dock("Data and network", self.setup_tabs, bottom),
+            "training": self._dock("Training", _scrolling(self.training_panel), left),
+            "setup": self._dock("Data and network", self.setup_tabs, left),
             "data_view": self._dock("Decision boundary", self.data_view, right),
             "neuron_maps": self._dock("Neuron maps", self.neuron_maps, right),
             "health": self._dock("Layer health", self.health_view, right),
         }
-        samples = window.docks.get("samples")
-        if samples is not None:
-            # The training controls share the bottom-left corner with the samples, so the
-            # diagram keeps the width a lecture needs; the samples stay in front.
-            window.tabifyDockWidget(samples, self.docks["training"])
-            window.tabifyDockWidget(self.docks["training"], self.docks["setup"])
-            samples.raise_()
         formula = window.docks.get("formula")
         if formula is not None:
             # The decision boundary shares the right column with the formula panel;
