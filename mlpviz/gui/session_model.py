@@ -441,14 +441,7 @@ class SessionModel(QObject):
                 f"{shape_text(layer_sizes)} does not fit them"
             )
         old = self.to_session()
-        new = replace(
-            old,
-            network=new_net,
-            initial_network=None,
-            optimizer_state=None,
-            history=None,
-            init=init,
-        )
+        new = _afresh(old, new_net, init)
         shape = shape_text(layer_sizes)
         self._push_session(
             old,
@@ -465,14 +458,7 @@ class SessionModel(QObject):
         net = self.network
         new_net = initialise(net.layer_sizes, net.activations, scheme, seed, scale)
         old = self.to_session()
-        new = replace(
-            old,
-            network=new_net,
-            initial_network=None,
-            optimizer_state=None,
-            history=None,
-            init=init,
-        )
+        new = _afresh(old, new_net, init)
         text = _init_text(init)
         self._push_session(
             old,
@@ -626,6 +612,18 @@ def copy_history(h: History) -> History:
         list(h.test_loss),
         list(h.train_accuracy),
         list(h.test_accuracy),
+    )
+
+
+def _afresh(session: Session, network: Network, init: InitConfig) -> Session:
+    """``session`` with newly drawn weights: training (optimizer, history) starts over."""
+    return replace(
+        session,
+        network=network,
+        initial_network=None,
+        optimizer_state=None,
+        history=None,
+        init=init,
     )
 
 
