@@ -41,6 +41,16 @@ CLASS_COLOURS = (
 )  # fmt: skip
 REGRESSION_STOPS = ((0.0, "#FFF7BC"), (0.5, "#41B6C4"), (1.0, "#253494"))
 """A sequential yellow–teal–blue scale for outputs and targets (ColorBrewer YlGnBu)."""
+COLOURS: dict[str, str] = {
+    "background": "#FFFFFF",
+    "foreground": "#000000",  # axes, and the points of a one-input regression
+    "unsure": "#FFFFFF",  # the heatmap where the network cannot tell the classes apart
+    "point_edge": "#1E1E1E",  # the outline of a filled (training) point
+    "curve": "#0072B2",  # the network's output over one input
+    **{f"class_{k}": c for k, c in enumerate(CLASS_COLOURS)},
+}
+"""What the view draws in, read at each drawing; :mod:`mlpviz.gui.themes` replaces the
+entries and calls :meth:`DataView.apply_colours`. As written: the light theme."""
 TINT = 0.6
 """How strongly the surest pixel takes its class colour (1 = the full colour)."""
 RESOLUTION = 100
@@ -58,9 +68,15 @@ def _rgb(colour: str) -> Array:
     return np.array([int(c[k : k + 2], 16) for k in (0, 2, 4)], dtype=float)
 
 
+def class_colours() -> list[str]:
+    """The classes' colours in the theme in force (:data:`COLOURS`), class 0 first."""
+    return [COLOURS[f"class_{k}"] for k in range(len(CLASS_COLOURS))]
+
+
 def class_image(outputs: Array, shape: tuple[int, int]) -> Array:
     """RGBA (R_y, R_x, 4) uint8 from network outputs ``(R_y·R_x, K)``: the picked class's
-    colour, tinted by how sure the network is (white on the boundary)."""
+    colour, tinted by how sure the network is (COLOURS["unsure"], white in the light theme,
+    on the boundary)."""
     if outputs.shape[1] == 1:
         p = np.nan_to_num(outputs[:, 0], nan=0.5)
         picked = (p >= 0.5).astype(int)
@@ -70,9 +86,10 @@ def class_image(outputs: Array, shape: tuple[int, int]) -> Array:
         clean = np.nan_to_num(outputs, nan=1.0 / k)
         picked = np.argmax(clean, axis=1)
         sure = np.clip((clean.max(axis=1) - 1 / k) / (1 - 1 / k), 0, 1)
-    colours = np.array([_rgb(c) for c in CLASS_COLOURS])[picked % len(CLASS_COLOURS)]
+    table = np.array([_rgb(c) for c in class_colours()])
+    colours = table[picked % len(table)]
     strength = (TINT * sure)[:, None]
-    rgb = 255 * (1 - strength) + colours * strength
+    rgb = _rgb(COLOURS["unsure"]) * (1 - strength) + colours * strength
     return _rgba(rgb, shape)
 
 
@@ -118,19 +135,16 @@ class DataView(QWidget):
         self.legend.setWordWrap(True)
         self.legend.setTextFormat(Qt.TextFormat.RichText)
 
-        self.plot_widget = pg.PlotWidget(background="w")
+        self.plot_widget = pg.PlotWidget(background=COLOURS["background"])
         # The heatmap's pixels blend into each other instead of showing as blocks.
         self.plot_widget.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
         plot = self.plot_widget.getPlotItem()
         plot.setMenuEnabled(False)
         plot.hideButtons()
-        for side in ("left", "bottom"):
-            plot.getAxis(side).setPen(pg.mkPen("k"))
-            plot.getAxis(side).setTextPen(pg.mkPen("k"))
         self.image = pg.ImageItem(axisOrder="row-major")
         self.image.setZValue(-10)
         plot.addItem(self.image)
-        self.curve = pg.PlotCurveItem(pen=pg.mkPen("#0072B2", width=3))
+        self.curve = pg.PlotCurveItem()
         plot.addItem(self.curve)
         self.train_points = pg.ScatterPlotItem(size=POINT_SIZE)
         self.test_points = pg.ScatterPlotItem(size=POINT_SIZE)
@@ -150,6 +164,7 @@ class DataView(QWidget):
         model.network_changed.connect(self.refresh)
         model.data_changed.connect(self._on_data_changed)
         model.structure_changed.connect(self._on_data_changed)
+        self._style_plot()
         self._on_data_changed()
 
     # --- public ---------------------------------------------------------------------
@@ -161,6 +176,23 @@ class DataView(QWidget):
     def image_array(self) -> Array | None:
         """The heatmap's RGBA pixels (R_y, R_x, 4), row r at the plane's ys[r]."""
         return None if self.image.image is None else np.asarray(self.image.image)
+
+    def apply_colours(self) -> None:
+        """Re-read :data:`COLOURS` (after a theme change): background, axes, curve, points,
+        legend and heatmap."""
+        self._style_plot()
+        self._draw_points()
+        self._drawn = None
+        self.refresh()
+
+    def _style_plot(self) -> None:
+        c = COLOURS
+        self.plot_widget.setBackground(c["background"])
+        plot = self.plot_widget.getPlotItem()
+        for side in ("left", "bottom"):
+            plot.getAxis(side).setPen(pg.mkPen(c["foreground"]))
+            plot.getAxis(side).setTextPen(pg.mkPen(c["foreground"]))
+        self.curve.setPen(pg.mkPen(c["curve"], width=3))
 
     def _on_trained(self) -> None:
         # Live training: the view behind another tab waits until it is shown.
@@ -259,21 +291,20 @@ class DataView(QWidget):
             else:
                 px, py = x[:, 0], y[:, 0]
             colours = self._point_colours(y)
+            edge = pg.mkColor(COLOURS["point_edge"])
+            edge.setAlpha(200)
             brushes = [pg.mkBrush(*c) if filled else pg.mkBrush(255, 255, 255, 0) for c in colours]
-            pens = [
-                pg.mkPen(30, 30, 30, 200, width=1) if filled else pg.mkPen(*c, width=2)
-                for c in colours
-            ]
+            pens = [pg.mkPen(edge, width=1) if filled else pg.mkPen(*c, width=2) for c in colours]
             item.setData(px, py, brush=brushes, pen=pens, symbol="o")
         self._update_legend()
 
     def _point_colours(self, y: Array) -> list[tuple[int, int, int]]:
         d = self.model.data
         if d.task == "classification":
-            table = [tuple(int(v) for v in _rgb(c)) for c in CLASS_COLOURS]
+            table = [tuple(int(v) for v in _rgb(c)) for c in class_colours()]
             return [table[k % len(table)] for k in class_of(y)]  # type: ignore[misc]
         if self._plane is None:
-            return [(0, 0, 0)] * len(y)
+            return [tuple(int(v) for v in _rgb(COLOURS["foreground"]))] * len(y)  # type: ignore[misc]
         rgb = scale_colours(y[:, 0], *self._target_range).astype(int)
         return [tuple(int(v) for v in c) for c in rgb]  # type: ignore[misc]
 
@@ -282,8 +313,9 @@ class DataView(QWidget):
         parts = []
         if d.task == "classification":
             names = d.class_names or [str(k) for k in range(max(d.n_outputs, 2))]
+            colours = class_colours()
             for k, name in enumerate(names):
-                colour = CLASS_COLOURS[k % len(CLASS_COLOURS)]
+                colour = colours[k % len(colours)]
                 parts.append(f"<span style='color:{colour}'>●</span> {name}")
         parts.append(f"● training ({len(d.x_train)})")
         if len(d.x_test):

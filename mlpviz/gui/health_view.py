@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QShowEvent
+from PySide6.QtGui import QBrush, QColor, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -37,6 +37,9 @@ from mlpviz.gui.session_model import SessionModel
 
 COLUMNS = ("Layer", "Saturated", "Dead", "‖∂L/∂W‖ (RMS)", "vs output", "")
 WARN = "#FDE2C8"  # a light tint of Okabe–Ito orange behind a worrying number
+COLOURS: dict[str, str] = {"warn": WARN, "warn_text": "#000000"}
+"""The tint behind a worrying number and that number's colour (the light theme as written;
+:mod:`mlpviz.gui.themes` replaces them and calls :meth:`HealthView.apply_colours`)."""
 WARN_SHARE = 0.5
 """A layer with at least this share saturated or dead is marked."""
 
@@ -111,6 +114,14 @@ class HealthView(QWidget):
         if self._drawn is not None and all(a is b for a, b in zip(key, self._drawn, strict=True)):
             return
         self._drawn = key
+        self._fill()
+
+    def apply_colours(self) -> None:
+        """Re-read :data:`COLOURS` (after a theme change) and re-tint the marked cells."""
+        self._fill()
+
+    def _fill(self) -> None:
+        m = self.model
         self.health = layer_health(
             m.network, m.x, m.y, m.config.loss, m.config.regularization, HEALTH_SAMPLES
         )
@@ -146,4 +157,7 @@ class HealthView(QWidget):
                     or (column == 2 and warn[1])
                     or (column >= 3 and warn[2])
                 )
-                item.setBackground(QColor(WARN) if marked else QColor(0, 0, 0, 0))
+                # The marked cell's text gets its own colour: the palette's text (light in a
+                # dark theme) would be unreadable on the tint.
+                item.setBackground(QColor(COLOURS["warn"]) if marked else QColor(0, 0, 0, 0))
+                item.setForeground(QColor(COLOURS["warn_text"]) if marked else QBrush())

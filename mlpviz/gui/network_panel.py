@@ -281,19 +281,26 @@ def add_layer(model: SessionModel) -> None:
     edit_shape(model, [*sizes[:-1], size, sizes[-1]], [*acts[:-1], act, acts[-1]])
 
 
+COLOURS: dict[str, str] = {
+    "button_fill": "#FFFFFF",
+    "button_text": "#303030",
+    "button_border": "#909090",
+}
+"""The diagram's −, +, × and "+ layer" buttons (the light theme as written;
+:mod:`mlpviz.gui.themes` replaces the entries and calls
+:meth:`DiagramShapeControls.apply_colours`)."""
+BUTTON_ALPHA = 230
+"""The buttons' fill lets an edge behind them show through a little."""
+
+
 class _DiagramButton(pg.TextItem):
     """A small button drawn on the diagram at a constant size on screen."""
 
     def __init__(
         self, text: str, tip: str, anchor: tuple[float, float], action: Callable[[], None]
     ):
-        super().__init__(
-            text,
-            color="#303030",
-            anchor=anchor,
-            border=pg.mkPen("#909090"),
-            fill=pg.mkBrush(255, 255, 255, 230),
-        )
+        super().__init__(text, anchor=anchor)
+        self.apply_colours()
         self.setToolTip(tip)
         self.setZValue(BUTTON_Z)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
@@ -304,6 +311,15 @@ class _DiagramButton(pg.TextItem):
             event.accept()  # type: ignore[attr-defined]
             # After the click is handled: the action rebuilds the diagram under it.
             QTimer.singleShot(0, self.action)
+
+    def apply_colours(self) -> None:
+        """Text, border and fill from :data:`COLOURS`."""
+        fill = pg.mkColor(COLOURS["button_fill"])
+        fill.setAlpha(BUTTON_ALPHA)
+        self.fill = pg.mkBrush(fill)
+        self.border = pg.mkPen(COLOURS["button_border"])
+        self.setColor(COLOURS["button_text"])
+        self.update()
 
 
 BUTTON_Z = 40
@@ -330,6 +346,7 @@ class DiagramShapeControls(QObject):
         self.model = model
         self.diagram = diagram
         self.buttons: dict[tuple[str, int], _DiagramButton] = {}
+        self.shown = True
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(PLACE_DELAY_MS)
@@ -341,6 +358,17 @@ class DiagramShapeControls(QObject):
         # The diagram says when its nodes move (a rebuild for a new shape included).
         diagram.layout_changed.connect(self._on_layout_changed)  # type: ignore[attr-defined]
         self.rebuild()
+
+    def set_shown(self, on: bool) -> None:
+        """Show or hide every button (presentation mode hides them)."""
+        self.shown = on
+        for button in self.buttons.values():
+            button.setVisible(on)
+
+    def apply_colours(self) -> None:
+        """Re-read :data:`COLOURS` (after a theme change) and restyle the buttons."""
+        for button in self.buttons.values():
+            button.apply_colours()
 
     def rebuild(self) -> None:
         box = self.diagram.view_box  # type: ignore[attr-defined]
@@ -365,6 +393,7 @@ class DiagramShapeControls(QObject):
         action: Callable[[], None],
     ) -> None:  # fmt: skip
         button = _DiagramButton(text, tip, anchor, action)
+        button.setVisible(self.shown)
         self.diagram.view_box.addItem(button, ignoreBounds=True)  # type: ignore[attr-defined]
         self.buttons[key] = button
 

@@ -34,6 +34,14 @@ from mlpviz.gui.session_model import SessionModel
 
 POSITIVE = np.array([0x00, 0x72, 0xB2], dtype=float)  # the diagram's blue
 NEGATIVE = np.array([0xD5, 0x5E, 0x00], dtype=float)  # and vermillion
+COLOURS: dict[str, str] = {
+    "positive": "#0072B2",  # more active than the midpoint
+    "negative": "#D55E00",  # less active
+    "midpoint": "#FFFFFF",  # the diagram's node colour: its text stays readable on a map
+}
+"""The maps' colour scale, read at each drawing (the light theme as written;
+:mod:`mlpviz.gui.themes` replaces the entries and calls ``apply_colours()`` on the panel
+and the diagram overlay)."""
 MAP_RESOLUTION = 36
 """Grid points along each axis of a neuron's map."""
 TILE_PX = 52
@@ -52,8 +60,9 @@ BOUNDED = {"sigmoid": 0.5, "tanh": 1.0}
 
 
 def activation_image(activation: str, a: Array, shape: tuple[int, int]) -> Array:
-    """RGB (R_y, R_x, 3) uint8 for one neuron's activations ``a: (R_y·R_x,)``: white at the
-    activation's midpoint, blue above it, vermillion below (module docstring)."""
+    """RGB (R_y, R_x, 3) uint8 for one neuron's activations ``a: (R_y·R_x,)``: COLOURS'
+    midpoint (white in the light theme) at the activation's midpoint, its positive colour
+    above it, its negative one below (module docstring)."""
     mid = MIDPOINTS.get(activation, 0.0)
     half = BOUNDED.get(activation)
     clean = np.nan_to_num(a - mid, nan=0.0, posinf=1e300, neginf=-1e300)
@@ -61,9 +70,14 @@ def activation_image(activation: str, a: Array, shape: tuple[int, int]) -> Array
         top = float(np.max(np.abs(clean))) if clean.size else 0.0
         half = top if top > 0 else 1.0
     t = np.clip(clean / half, -1.0, 1.0)[:, None]
-    colour = np.where(t >= 0, POSITIVE, NEGATIVE)
-    rgb = 255 * (1 - np.abs(t)) + colour * np.abs(t)
+    colour = np.where(t >= 0, _rgb(COLOURS["positive"]), _rgb(COLOURS["negative"]))
+    rgb = _rgb(COLOURS["midpoint"]) * (1 - np.abs(t)) + colour * np.abs(t)
     return np.clip(rgb, 0, 255).reshape(*shape, 3).astype(np.uint8)
+
+
+def _rgb(colour: str) -> Array:
+    c = colour.lstrip("#")
+    return np.array([int(c[k : k + 2], 16) for k in (0, 2, 4)], dtype=float)
 
 
 def _pixmap(rgb: Array, size: int) -> QPixmap:
@@ -150,6 +164,11 @@ class NeuronMaps(QWidget):
         """Show neuron ``index`` of hidden layer ``layer`` enlarged (what hovering does)."""
         self._large = (layer, index)
         self._draw_large()
+
+    def apply_colours(self) -> None:
+        """Re-read :data:`COLOURS` (after a theme change) and redraw the maps."""
+        self._drawn = None
+        self.refresh()
 
     def _on_trained(self) -> None:
         # Live training: the panel behind another tab waits until it is shown.
@@ -312,6 +331,11 @@ class NeuronMapOverlay(QObject):
     def set_shown(self, on: bool) -> None:
         self.shown = on
         self.rebuild()
+
+    def apply_colours(self) -> None:
+        """Re-read :data:`COLOURS` (after a theme change) and redraw the maps."""
+        self._drawn = None
+        self.refresh()
 
     def _wanted(self) -> bool:
         return self.shown and (self.model.training_live or bool(self.model.history.epoch))

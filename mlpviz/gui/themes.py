@@ -2,10 +2,13 @@
 
 A :class:`Theme` is a Qt palette, a small style sheet and the colours of the views: the
 diagram's (``network_labels.COLOURS``), the plots' (``activation_plot.COLOURS``,
-``loss_plot.COLOURS``) and the phase breadcrumb's (``phase_indicator.COLOURS``). Every view
+``loss_plot.COLOURS``), the phase breadcrumb's (``phase_indicator.COLOURS``) and the
+live-training views' (``data_view.COLOURS``, ``health_view.COLOURS``,
+``neuron_maps.COLOURS`` for the panel and the maps on the diagram's nodes,
+``network_panel.COLOURS`` for the diagram's −, +, × and "+ layer" buttons). Every view
 reads its module's COLOURS dict when it draws; :func:`apply_theme` replaces the entries and
-asks each view to restyle (``apply_colours()``; the diagram is rebuilt). Plot widgets that
-have no ``apply_colours`` (the live-training views) get the theme's background and axes.
+asks each view (widget or diagram overlay) to restyle (``apply_colours()``; the diagram is
+rebuilt). Plot widgets that have no ``apply_colours`` get the theme's background and axes.
 
 Colours are Okabe–Ito's, picked per background so that lines and text keep their contrast:
 blue and vermillion on white, sky blue and orange on dark grey or black (positive and
@@ -22,11 +25,20 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication
 
-from mlpviz.gui import activation_plot, loss_plot, network_labels, phase_indicator
+from mlpviz.gui import (
+    activation_plot,
+    data_view,
+    health_view,
+    loss_plot,
+    network_labels,
+    network_panel,
+    neuron_maps,
+    phase_indicator,
+)
 
 if TYPE_CHECKING:
     from mlpviz.gui.main_window import MainWindow
@@ -47,6 +59,10 @@ class Theme:
     diagram: Mapping[str, str]
     plots: Mapping[str, str]
     phases: Mapping[str, str]
+    data: Mapping[str, str]
+    health: Mapping[str, str]
+    maps: Mapping[str, str]
+    shape_buttons: Mapping[str, str]
     style_sheet: str = ""
     dark: bool = field(default=False)
 
@@ -95,6 +111,17 @@ LIGHT = Theme(
         "done_text": "#000000", "todo_text": "#505050", "todo_border": "#9A9A9A",
         "separator": "#505050",
     },
+    data={
+        "background": "#FFFFFF", "foreground": "#000000", "unsure": "#FFFFFF",
+        "point_edge": "#1E1E1E", "curve": "#0072B2",
+        "class_0": "#E69F00", "class_1": "#0072B2", "class_2": "#009E73",
+        "class_3": "#CC79A7", "class_4": "#D55E00", "class_5": "#56B4E9",
+        "class_6": "#F0E442", "class_7": "#000000", "class_8": "#999999",
+        "class_9": "#882255",
+    },
+    health={"warn": "#FDE2C8", "warn_text": "#000000"},
+    maps={"positive": "#0072B2", "negative": "#D55E00", "midpoint": "#FFFFFF"},
+    shape_buttons={"button_fill": "#FFFFFF", "button_text": "#303030", "button_border": "#909090"},
 )
 
 DARK = Theme(
@@ -130,6 +157,20 @@ DARK = Theme(
         "done_text": "#FFFFFF", "todo_text": "#BDBDBD", "todo_border": "#7A7A7A",
         "separator": "#BDBDBD",
     },
+    # The classes keep their order; blue and sky blue swap (the lighter first on dark),
+    # black becomes white and Tol's wine his rose.
+    data={
+        "background": "#1E1E1E", "foreground": "#E6E6E6", "unsure": "#1E1E1E",
+        "point_edge": "#F2F2F2", "curve": "#56B4E9",
+        "class_0": "#E69F00", "class_1": "#56B4E9", "class_2": "#009E73",
+        "class_3": "#CC79A7", "class_4": "#D55E00", "class_5": "#0072B2",
+        "class_6": "#F0E442", "class_7": "#FFFFFF", "class_8": "#999999",
+        "class_9": "#EE99AA",
+    },
+    health={"warn": "#5C3A00", "warn_text": "#FFFFFF"},  # a dark tint of Okabe–Ito orange
+    # The ends stay dark enough for the node's light text (3:1, large text).
+    maps={"positive": "#0072B2", "negative": "#D55E00", "midpoint": "#2E2E2E"},
+    shape_buttons={"button_fill": "#3A3A3A", "button_text": "#EDEDED", "button_border": "#9A9A9A"},
     style_sheet=(
         "QToolTip { color: #EDEDED; background: #3A3A3A; border: 1px solid #7A7A7A; }\n"
         "QDockWidget::title { background: #333333; padding: 3px; }\n"
@@ -170,6 +211,17 @@ HIGH_CONTRAST = Theme(
         "done_text": "#FFFFFF", "todo_text": "#C8C8C8", "todo_border": "#FFFFFF",
         "separator": "#FFFFFF",
     },
+    data={
+        "background": "#000000", "foreground": "#FFFFFF", "unsure": "#000000",
+        "point_edge": "#FFFFFF", "curve": "#56B4E9",
+        "class_0": "#E69F00", "class_1": "#56B4E9", "class_2": "#009E73",
+        "class_3": "#CC79A7", "class_4": "#D55E00", "class_5": "#0072B2",
+        "class_6": "#F0E442", "class_7": "#FFFFFF", "class_8": "#999999",
+        "class_9": "#EE99AA",
+    },
+    health={"warn": "#E69F00", "warn_text": "#000000"},  # Okabe–Ito orange itself
+    maps={"positive": "#0072B2", "negative": "#D55E00", "midpoint": "#000000"},
+    shape_buttons={"button_fill": "#000000", "button_text": "#FFFFFF", "button_border": "#FFFFFF"},
     # Fusion draws field frames and check boxes a shade off the window colour, which on
     # black is black: they get white outlines here (and styled spin buttons need arrows).
     style_sheet=(
@@ -273,6 +325,10 @@ def apply_theme(window: MainWindow, theme: Theme) -> None:
     activation_plot.COLOURS.update({k: theme.plots[k] for k in activation_plot.COLOURS})
     loss_plot.COLOURS.update({k: theme.plots[k] for k in loss_plot.COLOURS})
     phase_indicator.COLOURS.update(theme.phases)
+    data_view.COLOURS.update(theme.data)
+    health_view.COLOURS.update(theme.health)
+    neuron_maps.COLOURS.update(theme.maps)
+    network_panel.COLOURS.update(theme.shape_buttons)
     app.setPalette(palette(theme))
     app.setStyleSheet(theme.style_sheet)
     # Plots made from now on (new docks, dialogs) start in the theme's colours.
@@ -283,7 +339,8 @@ def apply_theme(window: MainWindow, theme: Theme) -> None:
     view = window.network_view
     view.canvas.setBackground(theme.background)
     view.rebuild()
-    for widget in window.findChildren(QWidget):
+    # QObject: the diagram's overlays (maps on nodes, shape buttons) are views too.
+    for widget in window.findChildren(QObject):
         restyle = getattr(widget, "apply_colours", None)
         if callable(restyle):
             restyle()

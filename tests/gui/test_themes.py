@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import numpy as np
 import pyqtgraph as pg
 import pytest
 from lecture_fixtures import appearance_restored, started_window
@@ -13,7 +14,19 @@ from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from mlpviz.gui import activation_plot, loss_plot, network_labels, phase_indicator, themes
+from mlpviz.engine.optimizers import OptimizerState
+from mlpviz.engine.trainer import History
+from mlpviz.gui import (
+    activation_plot,
+    data_view,
+    health_view,
+    loss_plot,
+    network_labels,
+    network_panel,
+    neuron_maps,
+    phase_indicator,
+    themes,
+)
 from mlpviz.gui.exports import worked_example_markdown
 from mlpviz.gui.file_actions import capture_view, restore_view
 from mlpviz.gui.main_window import MainWindow
@@ -58,6 +71,10 @@ def test_light_theme_is_what_the_views_draw_by_themselves() -> None:
     assert dict(LIGHT.phases) == phase_indicator.COLOURS
     for module in (activation_plot, loss_plot):
         assert {k: LIGHT.plots[k] for k in module.COLOURS} == module.COLOURS
+    assert dict(LIGHT.data) == data_view.COLOURS
+    assert dict(LIGHT.health) == health_view.COLOURS
+    assert dict(LIGHT.maps) == neuron_maps.COLOURS
+    assert dict(LIGHT.shape_buttons) == network_panel.COLOURS
 
 
 @pytest.mark.parametrize("theme", list(PALETTES.values()), ids=list(PALETTES))
@@ -90,6 +107,34 @@ def test_every_theme_keeps_contrast_and_okabe_ito_signs(theme: Theme) -> None:
     assert contrast(p["foreground"], p["background"]) >= 7.0
     if theme is HIGH_CONTRAST:
         assert contrast(d["text"], d["background"]) == pytest.approx(21.0)
+
+    # The live-training views. The data view: axes 7:1, a filled point's outline 7:1 on
+    # the background (in the light theme it is the outline that shows yellow or orange
+    # points); on dark backgrounds every class 3:1 by itself. Okabe–Ito's, then Tol's two.
+    v = theme.data
+    assert v["background"] == theme.background and v["unsure"] == theme.background
+    assert contrast(v["foreground"], v["background"]) >= 7.0
+    assert contrast(v["point_edge"], v["background"]) >= 7.0
+    assert contrast(v["curve"], v["background"]) >= 3.0
+    classes = [v[f"class_{k}"].upper() for k in range(10)]
+    assert set(classes[:8]) <= OKABE_ITO | {"#FFFFFF"} and len(set(classes)) == 10
+    if theme.dark:
+        for k, colour in enumerate(classes):
+            assert contrast(colour, v["background"]) >= 3.0, k
+    # The health table's warning: its text on its tint, WCAG AA.
+    assert contrast(theme.health["warn_text"], theme.health["warn"]) >= 4.5
+    # The neuron maps on the diagram's nodes: the node's text 7:1 on the midpoint, and
+    # 3:1 (large text) where a map is at its most saturated; the ends are Okabe–Ito's.
+    m = theme.maps
+    assert m["midpoint"] == d["node"]
+    assert {m["positive"], m["negative"]} <= OKABE_ITO
+    assert contrast(d["text"], m["midpoint"]) >= 7.0
+    for end in ("positive", "negative"):
+        assert contrast(d["text"], m[end]) >= 3.0, end
+    # The diagram's −, + and × buttons: text 7:1 on their fill, outline 3:1 on the diagram.
+    b = theme.shape_buttons
+    assert contrast(b["button_text"], b["button_fill"]) >= 7.0
+    assert contrast(b["button_border"], d["background"]) >= 3.0
 
 
 def _pixel(widget: object, x: int, y: int) -> str:
@@ -191,3 +236,76 @@ def test_decimals_are_chosen_once_for_diagram_formulas_and_exports(
     restore_view(other, view)
     assert other.network_view.precision == other.formula_panel.precision == 6
     assert other.lecture.view_options.actions["decimals-6"].isChecked()
+
+
+def _rgb(colour: str) -> np.ndarray:
+    return np.array([int(colour[i : i + 2], 16) for i in (1, 3, 5)], dtype=float)
+
+
+@pytest.mark.parametrize("name", ["dark", "high_contrast", "light"])
+def test_a_theme_reaches_the_live_training_views(
+    window: MainWindow, qtbot: QtBot, name: str
+) -> None:
+    theme = PALETTES[name]
+    model, training = window.model, window.training
+    # A dead ReLU first (the health table marks it), then the theme: restyled, not redrawn.
+    model.set_structure([2, 2, 1], ["relu", "sigmoid"])
+    net = model.network.copy()
+    net.weights[0][1] = [0.01, 0.01]
+    net.biases[0][1] = -100.0  # z ≈ −100 on every sample: unit 2 is dead
+    net.weights[0][0] = [1.0, 0.5]  # unit 1: z = x1 + 0.5·x2 + 0.1, alive on the sample
+    net.biases[0][0] = 0.1
+    model.apply_training(net, OptimizerState(), History())
+    training.health_view.refresh()
+    window.lecture.view_options.set_theme(name)
+    qtbot.wait(50)
+
+    # The data view: background, axes, the curve's pen, the heatmap's undecided colour.
+    view = training.data_view
+    plot = view.plot_widget
+    assert plot.backgroundBrush().color().name().upper() == theme.background
+    for side in ("left", "bottom"):
+        axis = plot.getPlotItem().getAxis(side)
+        assert axis.pen().color().name().upper() == theme.data["foreground"]
+        assert axis.textPen().color().name().upper() == theme.data["foreground"]
+    assert view.curve.opts["pen"].color().name().upper() == theme.data["curve"]
+    unsure = data_view.class_image(np.array([[0.5]]), (1, 1))[0, 0, :3]
+    np.testing.assert_array_equal(unsure, _rgb(theme.data["unsure"]))
+    sure = data_view.class_image(np.array([[1.0]]), (1, 1))[0, 0, :3]
+    tint = data_view.TINT
+    want = (1 - tint) * _rgb(theme.data["unsure"]) + tint * _rgb(theme.data["class_1"])
+    np.testing.assert_allclose(sure, want, atol=1)
+    assert theme.data["class_1"] in view.legend.text() or model.data.task != "classification"
+
+    # The health table: the dead unit's cell in the warning tint, its text readable on it.
+    cell = training.health_view.table.item(0, 2)
+    assert cell.text() == "50 %"
+    tint_colour = cell.background().color().name().upper()
+    text_colour = cell.foreground().color().name().upper()
+    assert tint_colour == theme.health["warn"] and text_colour == theme.health["warn_text"]
+    assert contrast(text_colour, tint_colour) >= 4.5
+    plain = training.health_view.table.item(0, 0)
+    assert plain.foreground().style() == Qt.BrushStyle.NoBrush  # the palette's text
+
+    # The neuron maps: hidden unit 1 (ReLU, z = w·x + b) at the plane's centre by hand,
+    # on the theme's scale: midpoint 0, the largest |a| on the map the full colour.
+    maps = training.neuron_maps
+    maps.show_large(1, 0)
+    plane = maps.plane
+    assert plane is not None
+    w, b = model.network.weights[0][0], model.network.biases[0][0]
+    a = np.maximum(plane.points @ w + b, 0.0)
+    centre = plane.shape[0] // 2 * plane.shape[1] + plane.shape[1] // 2
+    t = a[centre] / np.max(np.abs(a))
+    want = (1 - t) * _rgb(theme.maps["midpoint"]) + t * _rgb(theme.maps["positive"])
+    image = maps.large.pixmap().toImage()
+    got = image.pixelColor(image.width() // 2, image.height() // 2)
+    assert np.abs(np.array([got.red(), got.green(), got.blue()]) - want).sum() < 30
+
+    # The diagram's shape buttons.
+    buttons = training.shape_controls.buttons.values()
+    assert buttons
+    for button in buttons:
+        assert button.color.name().upper() == theme.shape_buttons["button_text"]
+        assert button.border.color().name().upper() == theme.shape_buttons["button_border"]
+        assert button.fill.color().name().upper() == theme.shape_buttons["button_fill"]
