@@ -11,6 +11,7 @@
 - B or the period blanks the screen (black, as slide software does); any key, a click or B
   again brings it back, and that key does nothing else.
 - F11 toggles full screen alone, in or out of presentation mode.
+- The diagram's −, +, × and "+ layer" buttons (editing the shape) hide while presenting.
 - Which panels presentation mode shows can be changed while presenting (Alt+1…9 for the
   docks, View › Toolbars and Status Bar's keys); the choice is kept in a saved session's
   view (:meth:`Presentation.capture`), as classroom mode keeps TensorFlow Playground's.
@@ -233,6 +234,7 @@ class Presentation(QObject):
         percent = options.settings.presentation_scale()
         options.set_scale(percent if percent != AUTOMATIC_SCALE else screen_scale(w))
         self._share_width()
+        w.training.shape_controls.set_shown(False)  # the lecture shows the network, not edits
         w.network_view.setFocus(Qt.FocusReason.OtherFocusReason)  # arrows step, not edit
         self._sync_actions()
 
@@ -253,6 +255,7 @@ class Presentation(QObject):
         if isinstance(state, QByteArray):
             w.restoreState(state)
         w.menuBar().setVisible(bool(self._before.get("menu_bar", True)))
+        w.training.shape_controls.set_shown(True)
         panels = self._before.get("panels")
         if isinstance(panels, Mapping):
             options.restore_panels(panels)

@@ -15,6 +15,7 @@ from mlpviz.engine.stepper import PhaseKind
 from mlpviz.gui import network_labels
 from mlpviz.gui.file_actions import capture_view, restore_view
 from mlpviz.gui.main_window import MainWindow
+from mlpviz.gui.network_panel import add_layer
 from mlpviz.gui.session_model import SessionModel
 
 
@@ -265,3 +266,22 @@ def test_closing_while_presenting_keeps_the_windows_layout(
     settings = window.file_actions.settings
     assert reopened.restore_layout(settings.window_state(), settings.window_geometry())
     assert shown_docks(reopened) == docks and not reopened.menuBar().isHidden()
+
+
+def test_the_diagrams_shape_buttons_hide_while_presenting(
+    window: MainWindow, qtbot: QtBot, course_model: SessionModel
+) -> None:
+    buttons = window.training.shape_controls.buttons
+    # The course network 2-2-1: −, +, × for its hidden layer and "+ layer".
+    assert sorted(buttons) == [("add", 1), ("fewer", 1), ("more", 1), ("remove", 1)]
+    assert all(b.isVisible() for b in buttons.values())
+    key(qtbot, window, Qt.Key.Key_F5)
+    assert window.lecture.presentation.presenting
+    assert not any(b.isVisible() for b in window.training.shape_controls.buttons.values())
+    # A new shape while presenting (a layer more: new buttons) brings none back.
+    add_layer(course_model)
+    qtbot.waitUntil(lambda: ("fewer", 2) in window.training.shape_controls.buttons)
+    assert not any(b.isVisible() for b in window.training.shape_controls.buttons.values())
+    key(qtbot, window, Qt.Key.Key_Escape)
+    assert not window.lecture.presentation.presenting
+    assert all(b.isVisible() for b in window.training.shape_controls.buttons.values())
