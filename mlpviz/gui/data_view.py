@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QSignalBlocker, Qt
-from PySide6.QtGui import QPainter, QShowEvent
+from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from mlpviz.engine.network import Network
@@ -160,7 +160,7 @@ class DataView(QWidget):
         self.x_feature.currentIndexChanged.connect(self._on_features_chosen)
         self.y_feature.currentIndexChanged.connect(self._on_features_chosen)
         self._live = LiveRefresh(model, self.refresh, DATA_VIEW_MS, self)
-        model.trained.connect(self._on_trained)
+        self._live.follow_training_in_sight(self)
         model.network_changed.connect(self.refresh)
         model.data_changed.connect(self._on_data_changed)
         model.structure_changed.connect(self._on_data_changed)
@@ -193,15 +193,6 @@ class DataView(QWidget):
             plot.getAxis(side).setPen(pg.mkPen(c["foreground"]))
             plot.getAxis(side).setTextPen(pg.mkPen(c["foreground"]))
         self.curve.setPen(pg.mkPen(c["curve"], width=3))
-
-    def _on_trained(self) -> None:
-        # Live training: the view behind another tab waits until it is shown.
-        if self.isVisible() and not self.visibleRegion().isEmpty():
-            self._live.trigger()
-
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        self.refresh()
 
     def refresh(self) -> None:
         """Redraw the network's output if the network changed since the last drawing."""

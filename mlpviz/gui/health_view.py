@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QBrush, QColor, QShowEvent
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -92,19 +92,10 @@ class HealthView(QWidget):
         layout.addWidget(self.caption)
 
         self._live = LiveRefresh(model, self.refresh, PANELS_MS, self)
-        model.trained.connect(self._on_trained)
+        self._live.follow_training_in_sight(self)
         model.network_changed.connect(self.refresh)
         model.data_changed.connect(self.refresh)
         model.training_changed.connect(self.refresh)
-        self.refresh()
-
-    def _on_trained(self) -> None:
-        # Live training: the table behind another tab waits until it is shown.
-        if self.isVisible() and not self.visibleRegion().isEmpty():
-            self._live.trigger()
-
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
         self.refresh()
 
     def refresh(self) -> None:

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QWidget
 
 from mlpviz.gui.session_model import SessionModel
 
@@ -33,10 +34,29 @@ class LiveRefresh(QObject):
         super().__init__(parent)
         self.model = model
         self._refresh = refresh
+        self._view: QWidget | None = None
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(delay_ms)
         self._timer.timeout.connect(refresh)
+
+    def follow_training_in_sight(self, view: QWidget) -> None:
+        """Refresh ``view`` on each training hand-over only while it can be seen (a dock
+        behind another tab stays "visible" to Qt, only out of sight), and at once when it
+        is shown again, to catch up."""
+        self._view = view
+        self.model.trained.connect(self._on_trained)
+        view.installEventFilter(self)
+
+    def _on_trained(self) -> None:
+        view = self._view
+        if view is not None and view.isVisible() and not view.visibleRegion().isEmpty():
+            self.trigger()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self._view and event.type() == QEvent.Type.Show:
+            self._refresh()
+        return False
 
     def trigger(self) -> None:
         if self.model.training_live:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QObject, QRectF, Qt
-from PySide6.QtGui import QImage, QPixmap, QShowEvent
+from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import (
     QGridLayout,
     QLabel,
@@ -142,7 +142,7 @@ class NeuronMaps(QWidget):
         layout.addWidget(scroll, 1)
 
         self._live = LiveRefresh(model, self.refresh, PANELS_MS, self)
-        model.trained.connect(self._on_trained)
+        self._live.follow_training_in_sight(self)
         model.network_changed.connect(self.refresh)
         model.structure_changed.connect(self._rebuild)
         model.data_changed.connect(self._rebuild)
@@ -168,15 +168,6 @@ class NeuronMaps(QWidget):
     def apply_colours(self) -> None:
         """Re-read :data:`COLOURS` (after a theme change) and redraw the maps."""
         self._drawn = None
-        self.refresh()
-
-    def _on_trained(self) -> None:
-        # Live training: the panel behind another tab waits until it is shown.
-        if self.isVisible() and not self.visibleRegion().isEmpty():
-            self._live.trigger()
-
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
         self.refresh()
 
     def refresh(self) -> None:
