@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidg
 from mlpviz.engine.activations import ACTIVATIONS, Activation, get_activation
 from mlpviz.engine.stepper import Phase, PhaseKind
 from mlpviz.engine.types import Array
+from mlpviz.gui.plot_style import style_axes
 from mlpviz.gui.session_model import Selection, SessionModel
 
 # Okabe–Ito colours on a white background; a theme module may replace these entries
@@ -149,12 +150,8 @@ class ActivationPlot(QWidget):
     def apply_colours(self) -> None:
         """Re-read :data:`COLOURS` (after a theme change) and restyle."""
         c = COLOURS
-        self.plot_widget.setBackground(c["background"])
+        style_axes(self.plot_widget, c["background"], c["foreground"])
         plot = self.plot_widget.getPlotItem()
-        for side in ("left", "bottom"):
-            axis = plot.getAxis(side)
-            axis.setPen(pg.mkPen(c["foreground"]))
-            axis.setTextPen(pg.mkPen(c["foreground"]))
         plot.setLabel("bottom", "z")
         plot.setLabel("left", "f(z), f′(z)")
         self.legend.setLabelTextColor(c["foreground"])

@@ -32,6 +32,7 @@ from mlpviz.gui.input_plane import (
     layer_values,
 )
 from mlpviz.gui.live_refresh import DATA_VIEW_MS, LiveRefresh
+from mlpviz.gui.plot_style import style_axes
 from mlpviz.gui.session_model import SessionModel
 
 # Okabe–Ito first (colour-blind safe), then two of Paul Tol's for the tenth digit.
@@ -187,11 +188,7 @@ class DataView(QWidget):
 
     def _style_plot(self) -> None:
         c = COLOURS
-        self.plot_widget.setBackground(c["background"])
-        plot = self.plot_widget.getPlotItem()
-        for side in ("left", "bottom"):
-            plot.getAxis(side).setPen(pg.mkPen(c["foreground"]))
-            plot.getAxis(side).setTextPen(pg.mkPen(c["foreground"]))
+        style_axes(self.plot_widget, c["background"], c["foreground"])
         self.curve.setPen(pg.mkPen(c["curve"], width=3))
 
     def refresh(self) -> None:

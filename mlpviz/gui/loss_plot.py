@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from mlpviz.gui.live_refresh import LOSS_PLOT_MS, LiveRefresh
+from mlpviz.gui.plot_style import style_axes
 from mlpviz.gui.session_model import SessionModel
 
 # Okabe–Ito colours on a white background; a theme module may replace these entries
@@ -185,20 +186,11 @@ class LossPlot(QWidget):
     def apply_colours(self) -> None:
         """Re-read :data:`COLOURS` (after a theme change) and restyle."""
         c = COLOURS
-        self.plot_widget.setBackground(c["background"])
-        plot = self.plot_widget.getPlotItem()
-        for side in ("left", "bottom"):
-            axis = plot.getAxis(side)
-            axis.setPen(pg.mkPen(c["foreground"]))
-            axis.setTextPen(pg.mkPen(c["foreground"]))
+        style_axes(self.plot_widget, c["background"], c["foreground"])
         self.legend.setLabelTextColor(c["foreground"])
         self.legend.setBrush(pg.mkBrush(c["background"] + "C0"))
         # Not by colour alone: the test curve is dashed with squares.
-        self.accuracy_widget.setBackground(c["background"])
-        accuracy = self.accuracy_widget.getPlotItem()
-        for side in ("left", "bottom"):
-            accuracy.getAxis(side).setPen(pg.mkPen(c["foreground"]))
-            accuracy.getAxis(side).setTextPen(pg.mkPen(c["foreground"]))
+        style_axes(self.accuracy_widget, c["background"], c["foreground"])
         self.accuracy_legend.setLabelTextColor(c["foreground"])
         self.accuracy_legend.setBrush(pg.mkBrush(c["background"] + "C0"))
         for curve, key, style in (
