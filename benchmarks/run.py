@@ -26,6 +26,7 @@ GROUPS = {
     "trainer": "benchmarks.trainer_throughput",
     "startup": "benchmarks.startup",
     "diagram": "benchmarks.diagram",
+    "live": "benchmarks.live_training",
 }
 """Figure group name → the module that measures it (``python -m MODULE`` runs it alone)."""
 

@@ -151,6 +151,13 @@ class TrainingController(QObject):
         return self._status
 
     @property
+    def samples(self) -> int:
+        """Training samples the current Trainer has gone through, counting every sample
+        of every update (0 before one is built; it starts again from 0 when an edit
+        rebuilds it)."""
+        return 0 if self._trainer is None else self._trainer.samples
+
+    @property
     def speed(self) -> int:
         """Updates between repaints; 0 = as many as fit (repaints about 20 a second)."""
         return self._speed

@@ -98,6 +98,22 @@ def test_step_epoch_trains_exactly_one_epoch(
     assert model.network.equals(reference.net)
 
 
+def test_samples_counts_every_training_sample_of_each_update(
+    spiral: tuple[SessionModel, TrainingController], qtbot: QtBot
+) -> None:
+    model, controller = spiral
+    assert controller.samples == 0
+    n = len(model.data.x_train)
+    assert n == 400  # 500 samples, a fifth held out
+    controller.step_epoch()
+    run_until_stopped(qtbot, controller)
+    assert controller.samples == n
+    model.set_training_config(replace(model.config, batch_size=3), "Batches of 3")
+    controller.step_epoch()  # 133 batches of 3 and one of 1: still every sample once
+    run_until_stopped(qtbot, controller)
+    assert controller.samples == 2 * n
+
+
 def test_reset_goes_back_to_the_initial_weights(
     spiral: tuple[SessionModel, TrainingController], qtbot: QtBot
 ) -> None:
