@@ -78,6 +78,8 @@ class BackwardPass:
 
 def as_batch(x: Array | list[float] | list[list[float]], width: int, name: str = "x") -> Array:
     """``x`` as a float array of shape (B, width); a single sample (width,) becomes (1, width)."""
+    if type(x) is np.ndarray and x.ndim == 2 and x.shape[1] == width and x.dtype == np.float64:
+        return x  # the training loop's case, answered before the general one
     arr = np.asarray(x, dtype=float)
     if arr.ndim == 1:
         arr = arr.reshape(1, -1)
@@ -88,17 +90,18 @@ def as_batch(x: Array | list[float] | list[list[float]], width: int, name: str =
 
 def forward_layer(net: Network, l: int, a_prev: Array) -> tuple[Array, Array]:
     """Layer l (1..L) from a[l−1]: z = a[l−1] W[l−1]ᵀ + b[l−1], a = f(z). Shapes (B, n[l])."""
-    z = a_prev @ net.weights[l - 1].T
-    z += net.biases[l - 1]  # into the product's own array: no second (B, n[l]) array
+    # np.dot rather than @: the same product, with less dispatch on arrays this small.
+    z = np.dot(a_prev, net.weights[l - 1].T)
+    np.add(z, net.biases[l - 1], z)  # into the product's own array: no second (B, n[l])
     return z, get_activation(net.activations[l - 1]).f(z)
 
 
 def forward(net: Network, x: Array) -> ForwardPass:
     """Run x of shape (B, n[0]) through the network."""
-    a0 = as_batch(x, net.layer_sizes[0])
-    zs, acts = [a0], [a0]
-    for l in range(1, net.depth + 1):
-        z, a = forward_layer(net, l, acts[-1])
+    a = as_batch(x, net.layer_sizes[0])
+    zs, acts = [a], [a]
+    for l in range(1, len(net.layer_sizes)):
+        z, a = forward_layer(net, l, a)
         zs.append(z)
         acts.append(a)
     return ForwardPass(zs, acts)
@@ -137,14 +140,15 @@ def backward_layer(
     only with ``input_gradient``; otherwise both are empty (B, 0).
     """
     w = net.weights[l - 1]
-    grad_w = delta_l.T @ fp.a[l - 1]
+    grad_w = np.dot(delta_l.T, fp.a[l - 1])
     if reg.l1 or reg.l2:
-        grad_w = grad_w + reg.grad(w)
-    grad_b = delta_l.sum(axis=0)
+        grad_w += reg.grad(w)
+    # One sample's sum is its row: a copy of it costs a fifth of the reduction.
+    grad_b = delta_l[0].copy() if len(delta_l) == 1 else np.add.reduce(delta_l, 0)
     if l == 1 and not input_gradient:
         empty = np.empty((delta_l.shape[0], 0))
         return grad_w, grad_b, empty, empty
-    grad_a_prev = delta_l @ w
+    grad_a_prev = np.dot(delta_l, w)
     if l == 1:
         delta_prev = grad_a_prev
     else:
@@ -170,18 +174,18 @@ def backward(
         raise ValueError(f"y has {y.shape[0]} samples but x has {fp.a[0].shape[0]}")
     data_loss = get_loss(loss).value(fp.output, y)
     grad_a_out, delta_out = output_delta(net, fp, y, loss)
-    # Filled from the output back to the input, then reversed to be indexed by layer.
-    grad_a, delta = [grad_a_out], [delta_out]
-    grad_w: list[Array] = []
-    grad_b: list[Array] = []
-    for l in range(net.depth, 0, -1):
-        gw, gb, ga, d = backward_layer(net, l, fp, delta[-1], reg, input_gradient)
-        grad_w.append(gw)
-        grad_b.append(gb)
-        grad_a.append(ga)
-        delta.append(d)
-    for values in (grad_a, delta, grad_w, grad_b):
-        values.reverse()
+    # Indexed by layer, filled from the output back to the input.
+    depth = len(net.layer_sizes) - 1
+    grad_a: list[Array] = [grad_a_out] * (depth + 1)
+    delta: list[Array] = [delta_out] * (depth + 1)
+    grad_w: list[Array] = [delta_out] * depth
+    grad_b: list[Array] = [delta_out] * depth
+    d = delta_out
+    for l in range(depth, 0, -1):
+        grad_w[l - 1], grad_b[l - 1], grad_a[l - 1], d = backward_layer(
+            net, l, fp, d, reg, input_gradient
+        )
+        delta[l - 1] = d
     return BackwardPass(data_loss + reg.penalty(net), data_loss, grad_a, delta, grad_w, grad_b)
 
 
