@@ -401,3 +401,33 @@ def test_room_is_kept_for_the_loss_under_the_output() -> None:
     # The course example has a free row under ŷ: no room needed below.
     course = fitted_geometry([2, 2, 1], 800, 500, output_label_px=(150.0, 60.0))
     assert course is not None and course.bottom_px == 0.0
+
+
+def test_a_placement_asked_again_is_the_same_and_takes_the_same_room() -> None:
+    layout = diagram_layout([3, 5, 4, 2])
+    x0, y0, x1, y1 = layout.segments(1)
+    hw, hh = np.full(len(x0), 0.35), np.full(len(x0), 0.12)
+
+    def obstacles(extra: tuple[float, float] | None = None) -> Obstacles:
+        taken = Obstacles()
+        for l in range(layout.depth + 1):
+            for y in layout.node_y[l]:
+                taken.add_disc(layout.column(l), float(y), layout.radius)
+        if extra is not None:
+            taken.add(*extra, 0.3, 0.3)
+        return taken
+
+    first_taken, again_taken = obstacles(), obstacles()
+    first = place_labels(x0, y0, x1, y1, hw, hh, first_taken)
+    again = place_labels(x0, y0, x1, y1, hw, hh, again_taken)
+    np.testing.assert_array_equal(first[0], again[0])
+    np.testing.assert_array_equal(first[1], again[1])
+    np.testing.assert_array_equal(first_taken.rects, again_taken.rects)
+    assert len(again_taken.rects) == int(np.sum(again[1] >= 0))  # the labels' room is taken
+    again[0][:] = 0.0  # the caller's copy: the next answer is not changed by this
+    np.testing.assert_array_equal(place_labels(x0, y0, x1, y1, hw, hh, obstacles())[0], first[0])
+    # Another obstacle where a label sat: the placement is worked out anew and avoids it.
+    k = int(np.flatnonzero(first[1] >= 0)[0])
+    cx, cy = first[0][k]
+    moved, _ = place_labels(x0, y0, x1, y1, hw, hh, obstacles((cx, cy)))
+    assert not (moved[k, 0] == cx and moved[k, 1] == cy)
