@@ -27,6 +27,8 @@ from PySide6.QtCore import QEvent, QObject, QPoint, QPointF, QRectF, Qt, QTimer,
 from PySide6.QtGui import QAction, QColor, QKeySequence, QMouseEvent, QPen, QShowEvent
 from PySide6.QtWidgets import QGraphicsView, QToolTip, QVBoxLayout, QWidget
 
+from mlpviz.engine.network import Network
+from mlpviz.engine.stepper import Phase, SampleStep
 from mlpviz.gui.network_edges import DASHED_MAX_EDGES, MAX_DRAWN_EDGES, EdgeBatches
 from mlpviz.gui.network_labels import (
     COLOURS,
@@ -148,6 +150,8 @@ class NetworkView(QWidget):
         model.gradcheck_changed.connect(self._on_gradcheck_changed)
         model.trained.connect(self._on_trained)
         self._last_live_edges = -math.inf
+        self._texts_shown: tuple[Network, SampleStep, Phase] | None = None
+        """The network, step record and phase the texts were last written for."""
         self.rebuild()
 
     # --- public -------------------------------------------------------------------------
@@ -419,14 +423,25 @@ class NetworkView(QWidget):
     # --- model signals --------------------------------------------------------------------
     def _on_stepped(self) -> None:
         self._close_editor()
-        self._update_texts()
+        if not self._texts_current():
+            self._update_texts()
 
     def _on_network_changed(self) -> None:
         if tuple(self.model.network.layer_sizes) != self.diagram_layout.layer_sizes:
             self.rebuild()
             return
         self._update_edges()
-        self._update_texts()
+        if not self._texts_current():
+            self._update_texts()
+
+    def _texts_current(self) -> bool:
+        """Whether the texts show the model's network, step record and phase already. A
+        step into Update emits stepped and network_changed, an edit network_changed and
+        stepped: writing the texts and placing the labels once is half the work."""
+        m, shown = self.model, self._texts_shown
+        return shown is not None and (
+            shown[0] is m.network and shown[1] is m.record and shown[2] == m.phase
+        )
 
     def _on_trained(self) -> None:
         # While training runs the weights move on without network_changed (that comes
@@ -498,6 +513,8 @@ class NetworkView(QWidget):
     def _update_texts(self) -> None:
         """Numbers of the current phase on the nodes and edges; then place the labels."""
         text, precision = self.diagram_text, self._precision
+        m = self.model
+        self._texts_shown = (m.network, m.record, m.phase)
         for l, labels in enumerate(self._node_labels):
             for k, label in enumerate(labels):
                 label.set_content(text.node_lines(l, k, precision), COLOURS["text"])

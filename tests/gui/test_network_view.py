@@ -661,3 +661,30 @@ def test_edges_follow_live_training_throttled(course_model: SessionModel, qtbot:
     assert len(calls) == 1  # the next one within 1/LIVE_EDGES_PER_SECOND s does not
     course_model.apply_training(trained, state, history, running=False)
     assert len(calls) == 2  # stopping always brings the diagram up to date
+
+
+def test_a_step_places_the_labels_once(
+    qtbot: QtBot, course_model: SessionModel, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The step into Update emits stepped and network_changed: the texts are written and
+    # the labels placed once, for the updated network, not once per signal.
+    import mlpviz.gui.network_view as network_view
+
+    view = shown(qtbot, course_model)
+    calls: list[object] = []
+    placing = network_view.place_diagram_labels
+
+    def counted(*args: object, **kwargs: object) -> object:
+        calls.append(course_model.network)
+        return placing(*args, **kwargs)
+
+    monkeypatch.setattr(network_view, "place_diagram_labels", counted)
+    for _ in range(len(course_model.phases)):
+        before = len(calls)
+        course_model.step()
+        assert len(calls) - before == 1, course_model.phase.label
+    assert calls[-1] is course_model.network
+    # An edit still rewrites them: the weight w11 (from x1 into h1) becomes 0.25.
+    course_model.set_weight(0, 0, 0, 0.25)
+    assert len(calls) == len(course_model.phases) + 1
+    assert "0.25" in (view.edge_label_text(0, 0, 0) or "")
