@@ -115,6 +115,9 @@ class ActivationPlot(QWidget):
         self.f_markers = plot.plot(name="a = f(z)")
         self.der_markers = plot.plot(name="f′(z) at z")
         self._labels: list[pg.TextItem] = []
+        """Neuron numbers beside the markers on f, kept and moved rather than made anew."""
+        self._drawn: dict[str, object] = {}
+        """Each part of the plot → the inputs it was last drawn with (see _changed)."""
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -170,6 +173,9 @@ class ActivationPlot(QWidget):
         self.der_markers.setSymbolBrush(pg.mkBrush(c["der"]))
         self.der_markers.setSymbolPen(pg.mkPen(c["foreground"], width=1))
         self.guides.setPen(pg.mkPen(c["guide"], width=1, style=Qt.PenStyle.DotLine))
+        for label in self._labels:
+            label.setColor(c["foreground"])
+        self._drawn.clear()
         self._redraw()
 
     # --- model → view ----------------------------------------------------------------
@@ -202,6 +208,10 @@ class ActivationPlot(QWidget):
     def _fill_activation_combo(self) -> None:
         depth = self.model.network.depth
         current = self.model.network.activations[self._layer - 1]
+        key = (self._layer, depth, current)
+        if key == self._drawn.get("combo"):
+            return  # filling the combo box anew costs a millisecond on every step
+        self._drawn["combo"] = key
         self.activation_combo.blockSignals(True)
         self.activation_combo.clear()
         for name, act in ACTIVATIONS.items():
@@ -220,6 +230,16 @@ class ActivationPlot(QWidget):
         phases = self.model.phases
         return phases.index(self.model.phase) >= phases.index(Phase(PhaseKind.FORWARD, layer))
 
+    def _changed(self, part: str, key: object) -> bool:
+        """Whether ``part`` of the plot must be drawn anew: its inputs ``key`` differ from
+        those it was last drawn with. A step changes only the markers, mostly, and a
+        step that updates the weights reaches this view twice (stepped, network_changed):
+        redrawing only what changed keeps "next phase" within a frame."""
+        if self._drawn.get(part) == key:
+            return False
+        self._drawn[part] = key
+        return True
+
     def _redraw(self) -> None:
         if self.layer_combo.count() == 0:
             return  # apply_colours during __init__, before the model is read
@@ -229,16 +249,41 @@ class ActivationPlot(QWidget):
         z_row = np.asarray(fp.z[l][0], dtype=float)
         shown = self._forward_reached(l)
 
-        # The range depends on z whether or not the markers show yet, so the axes stay
-        # still while the lecture steps through one sample.
-        half = max(MIN_HALF_RANGE, 1.2 * float(np.max(np.abs(z_row), initial=0.0)))
+        # The range depends on z whether or not the markers show yet, and on the z of
+        # every layer with this activation, so the axes stay still while the lecture
+        # steps through one sample (and are not painted anew at every phase).
+        alike = [k for k, name in enumerate(m.network.activations, 1) if name == act.name]
+        widest = max(float(np.max(np.abs(fp.z[k][0]), initial=0.0)) for k in alike)
+        half = max(MIN_HALF_RANGE, 1.2 * widest)
         t = np.linspace(-half, half, CURVE_POINTS)
         # Softmax curves hold the other z at their values once known, at 0 before.
         fixed = z_row if shown else np.zeros_like(z_row)
         fs, ders = activation_curves(act, fixed, t)
-        self.f_curve.setData(*_joined(t, fs), connect="finite")
-        self.der_curve.setData(*_joined(t, ders), connect="finite")
+        if self._changed("curves", (act.name, half, None if act.elementwise else fixed.tobytes())):
+            self.f_curve.setData(*_joined(t, fs), connect="finite")
+            self.der_curve.setData(*_joined(t, ders), connect="finite")
+        if self._changed("texts", (act.name, l)):
+            self._set_texts(act, l)
 
+        ys = [fs.min(), fs.max(), ders.min(), ders.max(), 0.0]
+        if shown:
+            a_row = np.asarray(fp.a[l][0], dtype=float)
+            der_row = act.der(z_row.reshape(1, -1))[0]
+            sizes = self._marker_sizes(len(z_row))
+            ys += [float(v) for v in (a_row.min(), a_row.max(), der_row.min(), der_row.max())]
+        else:
+            a_row = der_row = np.empty(0)
+            sizes = []
+        if self._changed("markers", (z_row.tobytes(), a_row.tobytes(), shown, tuple(sizes))):
+            self._set_markers(z_row, a_row, der_row, sizes)
+        lo, hi = min(ys), max(ys)
+        if self._changed("range", (half, lo, hi)):
+            plot = self.plot_widget.getPlotItem()
+            plot.setXRange(-half, half, padding=0.02)
+            plot.setYRange(lo, hi if hi > lo else lo + 1.0, padding=0.08)
+
+    def _set_texts(self, act: Activation, l: int) -> None:
+        """The formula line and the legend's names for activation ``act`` of layer ``l``."""
         if act.elementwise:
             f_name, der_name = f"f(z): {act.name}", "f′(z)"
             f_mark, der_mark = "a = f(z) at this sample's z", "f′(z) at z: enters δ"
@@ -255,33 +300,28 @@ class ActivationPlot(QWidget):
         self.legend.getLabel(self.f_markers).setText(f_mark)
         self.legend.getLabel(self.der_markers).setText(der_mark)
 
-        for label in self._labels:
-            self.plot_widget.removeItem(label)
-        self._labels = []
-        ys = [fs.min(), fs.max(), ders.min(), ders.max(), 0.0]
-        if shown:
-            a_row = np.asarray(fp.a[l][0], dtype=float)
-            der_row = act.der(z_row.reshape(1, -1))[0]
-            sizes = self._marker_sizes(len(z_row))
-            self.f_markers.setData(z_row, a_row, symbolSize=sizes)
-            self.der_markers.setData(z_row, der_row, symbolSize=sizes)
-            self.guides.setData(
-                np.repeat(z_row, 2), np.column_stack([der_row, a_row]).ravel()
-            )
-            ys += [float(v) for v in (a_row.min(), a_row.max(), der_row.min(), der_row.max())]
-            if len(z_row) <= MAX_NEURON_LABELS:
-                for j, (z, a) in enumerate(zip(z_row, a_row, strict=True)):
-                    label = pg.TextItem(str(j + 1), color=COLOURS["foreground"], anchor=(1.2, 0.0))
-                    label.setPos(float(z), float(a))
-                    self.plot_widget.addItem(label)
-                    self._labels.append(label)
-        else:
+    def _set_markers(self, z_row: Array, a_row: Array, der_row: Array, sizes: list[float]) -> None:
+        """Markers at (z, a) and (z, f′(z)) with their guide lines, and the neuron numbers
+        beside the markers on f; nothing when ``a_row`` is empty (not computed yet)."""
+        if not len(a_row):
             for item in (self.f_markers, self.der_markers, self.guides):
                 item.setData([], [])
-        plot = self.plot_widget.getPlotItem()
-        plot.setXRange(-half, half, padding=0.02)
-        lo, hi = min(ys), max(ys)
-        plot.setYRange(lo, hi if hi > lo else lo + 1.0, padding=0.08)
+            for label in self._labels:
+                label.setVisible(False)
+            return
+        self.f_markers.setData(z_row, a_row, symbolSize=sizes)
+        self.der_markers.setData(z_row, der_row, symbolSize=sizes)
+        self.guides.setData(np.repeat(z_row, 2), np.column_stack([der_row, a_row]).ravel())
+        numbered = len(z_row) if len(z_row) <= MAX_NEURON_LABELS else 0
+        while len(self._labels) < numbered:
+            label = pg.TextItem(color=COLOURS["foreground"], anchor=(1.2, 0.0))
+            self.plot_widget.addItem(label)
+            self._labels.append(label)
+        for j, label in enumerate(self._labels):
+            label.setVisible(j < numbered)
+            if j < numbered:
+                label.setText(str(j + 1))
+                label.setPos(float(z_row[j]), float(a_row[j]))
 
     def _marker_sizes(self, n: int) -> list[float]:
         sel = self.model.selection

@@ -137,3 +137,33 @@ def test_softmax_curves_hold_the_other_z_and_f_prime_is_their_slope() -> None:
         # Its f′ is the slope of that curve (central differences).
         slope = np.gradient(fs[k], t)
         np.testing.assert_allclose(ders[k][1:-1], slope[1:-1], atol=1e-4)
+
+
+def test_the_axes_stay_still_through_a_sample(plot: ActivationPlot) -> None:
+    # Both layers of the course example are sigmoid: the plot switches layers with the
+    # phase, but the ranges stay, so the lecture's eye (and the painter) keep the axes.
+    ranges = []
+    for _ in range(len(plot.model.phases) - 1):
+        plot.model.step()
+        ranges.append(plot.plot_widget.getPlotItem().viewRange())
+    assert len({str(r) for r in ranges}) == 1
+    lo, hi = ranges[0][1]
+    assert lo <= 0.0 and hi >= 0.75  # σ and σ′ of every z (σ(1.14) = 0.758) are in sight
+
+
+def test_neuron_numbers_are_moved_not_made_anew(plot: ActivationPlot) -> None:
+    import pyqtgraph as pg
+
+    def numbers() -> list[pg.TextItem]:
+        items = plot.plot_widget.getPlotItem().items
+        return [item for item in items if isinstance(item, pg.TextItem)]
+
+    for _ in range(2 * len(plot.model.phases)):
+        plot.model.step()
+    assert not any(item.isVisible() for item in numbers())  # Input: no markers yet
+    plot.model.step()  # Forward 1 of the third step
+    assert len(numbers()) == 2  # the hidden layer's two neurons, however many steps
+    x, y = markers(plot.f_markers)
+    for k, item in enumerate(numbers()):
+        assert item.isVisible() and item.toPlainText() == str(k + 1)
+        assert (item.pos().x(), item.pos().y()) == pytest.approx((x[k], y[k]))
