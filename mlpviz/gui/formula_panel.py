@@ -66,6 +66,12 @@ class FormulaPanel(QWidget):
         layout.addLayout(buttons)
         layout.addWidget(self.tabs, 1)
 
+        self._shown: tuple[object, ...] | None = None
+        """What the panel shows: the record, settings, phase, selection and precision."""
+        self._sections: tuple[list[Section], list[Section]] = ([], [])
+        self._stale: set[QWidget] = set()
+        """The tabs whose content is not rendered for what the panel shows."""
+        self.tabs.currentChanged.connect(lambda _index: self._render_current())
         model.stepped.connect(self.refresh)
         model.network_changed.connect(self.refresh)
         model.selection_changed.connect(self.refresh)
@@ -121,9 +127,28 @@ class FormulaPanel(QWidget):
         return [s for s in sections if not s.matrix_form], [s for s in sections if s.matrix_form]
 
     def refresh(self) -> None:
-        equations, matrices = self.sections()
+        """Show the current phase and selection. Only the tab in sight is rendered (the
+        other when it is shown): Qt's rich-text layout is most of a step's cost here. A
+        step that updates the weights calls this twice (stepped, network_changed): the
+        second finds nothing new and returns."""
+        m = self.model
+        # The record and network by identity (a new step or edit makes new ones), the
+        # rest by value.
+        shown = (m.record, m.network, m.config, m.phase, m.selection, self.precision)
+        last = self._shown
+        if (
+            last is not None
+            and shown[0] is last[0]
+            and shown[1] is last[1]
+            and shown[2:] == last[2:]
+        ):
+            return
+        self._shown = shown
+        self._stale = {self.equations, self.matrices}
+        self._sections = self.sections()
         focus = self.focus()
-        phase = self.model.phase.label
+        equations = self._sections[0]
+        phase = m.phase.label
         if focus is None:
             self.heading.setText(f"<b>{phase}</b>")
         elif equations:
@@ -131,12 +156,22 @@ class FormulaPanel(QWidget):
         else:
             self.heading.setText(f"<b>{phase}</b>: the selected {focus.kind} takes no part")
         self.show_all.setVisible(focus is not None)
-        self.equations.setHtml(render_html(equations, self.precision))
-        self.matrices.setHtml(
-            render_html(matrices, self.precision)
-            if matrices
-            else "<p>No matrix form for this phase.</p>"
-        )
+        self._render_current()
+
+    def _render_current(self) -> None:
+        browser = self.tabs.currentWidget()
+        if browser not in self._stale:
+            return
+        self._stale.discard(browser)
+        equations, matrices = self._sections
+        if browser is self.equations:
+            self.equations.setHtml(render_html(equations, self.precision))
+        else:
+            self.matrices.setHtml(
+                render_html(matrices, self.precision)
+                if matrices
+                else "<p>No matrix form for this phase.</p>"
+            )
 
     def latex(self) -> str:
         equations, matrices = self.sections()

@@ -42,8 +42,15 @@ def test_each_phase_of_the_course_example(course_model: SessionModel, qtbot: QtB
 def test_the_matrix_tab_follows_the_phase(course_model: SessionModel, qtbot: QtBot) -> None:
     panel = panel_for(course_model, qtbot)
     course_model.step()
+    panel.tabs.setCurrentWidget(panel.matrices)
     matrices = panel.matrices.toPlainText()
     assert "0.52" in matrices and "1.14" in matrices
+    # Hidden, the tab is rendered when shown again, for the phase then current.
+    panel.tabs.setCurrentWidget(panel.equations)
+    course_model.step()  # Forward 2
+    panel.tabs.setCurrentWidget(panel.matrices)
+    matrices = panel.matrices.toPlainText()
+    assert "0.966984" in matrices and "0.724518" in matrices
 
 
 def test_selection_focuses_one_weight(course_model: SessionModel, qtbot: QtBot) -> None:
