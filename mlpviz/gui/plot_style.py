@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pyqtgraph as pg
+from PySide6.QtWidgets import QGraphicsItem
 
 
 def style_axes(plot_widget: pg.PlotWidget, background: str, foreground: str) -> None:
@@ -14,3 +15,8 @@ def style_axes(plot_widget: pg.PlotWidget, background: str, foreground: str) -> 
         axis = plot.getAxis(side)
         axis.setPen(pg.mkPen(foreground))
         axis.setTextPen(pg.mkPen(foreground))
+        # An axis draws its grid too, so its rectangle covers the whole plot and any
+        # marker that moves repaints it: its tick labels and grid replayed from a picture
+        # took a third of a step's time. Cached as a pixmap, it is drawn anew only when it
+        # changes (range, size, pens).
+        axis.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)

@@ -167,3 +167,23 @@ def test_neuron_numbers_are_moved_not_made_anew(plot: ActivationPlot) -> None:
     for k, item in enumerate(numbers()):
         assert item.isVisible() and item.toPlainText() == str(k + 1)
         assert (item.pos().x(), item.pos().y()) == pytest.approx((x[k], y[k]))
+
+
+def test_cached_axes_are_drawn_anew_when_the_range_changes(plot: ActivationPlot, qtbot) -> None:
+    from PySide6.QtWidgets import QGraphicsItem
+
+    plot.resize(500, 400)
+    plot.show()
+    qtbot.waitExposed(plot)
+    item = plot.plot_widget.getPlotItem()
+    axis = item.getAxis("bottom")
+    assert axis.cacheMode() == QGraphicsItem.CacheMode.DeviceCoordinateCache
+    strip = axis.mapRectToScene(axis.boundingRect()).toRect()  # the axis and its grid
+
+    def axis_pixels() -> object:
+        return plot.plot_widget.grab(strip).toImage()
+
+    before = axis_pixels()
+    item.setXRange(100.0, 300.0, padding=0.0)  # other ticks, other labels
+    qtbot.wait(20)
+    assert axis_pixels() != before
