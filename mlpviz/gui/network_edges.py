@@ -1,24 +1,35 @@
-"""The diagram's edges: every weight and bias a line, drawn in a few batches.
+"""The diagram's edges: every weight and bias a line, drawn by one item through a cache.
 
 Edges are coloured by sign (Okabe–Ito blue positive, vermillion negative and dashed) and
-sized by |w|, drawn as ``PlotCurveItem`` batches with ``connect="pairs"``, one per
-(layer gap, sign, width bin), so a 784-128-64-10 network costs ~30 items, not 109,000.
+sized by |w|, batched into one path per (layer gap, sign, width bin) with
+``connect="pairs"``, so a 784-128-64-10 network strokes ~30 paths, not 109,000 lines.
 A gap with more than :data:`MAX_DRAWN_EDGES` edges draws only those of largest |w|.
+
+One :class:`EdgePicture` item strokes every batch at full strength into an image of the
+view's pixels, once per change of the weights or of the view's transform or size; every
+repaint in between (labels, selection, hover, the next phase) only copies that image, each
+gap's strip of it with its own opacity. Stroking is the slow part: 1,000 antialiased wide
+edges take ~20 ms (~40 ms dashed and translucent, and ten times that when each stroke is
+translucent, since Qt then fills a whole batch as one self-overlapping polygon), while
+copying the image takes about a millisecond. The focus of a phase (its gaps strong, the
+others dim) is that opacity, so stepping through phases strokes nothing.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QPen
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QImage, QPainter, QPainterPath, QPen, QTransform
+from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from mlpviz.engine.types import Array
 from mlpviz.gui.network_labels import COLOURS, display_scale
-from mlpviz.gui.network_layout import DiagramLayout
+from mlpviz.gui.network_layout import ROW_GAP, DiagramLayout
 
 DASHED_MAX_EDGES = 2000
 """Negative edges are dashed up to this many edges; beyond, dashes are an unreadable blur."""
@@ -37,9 +48,10 @@ MAX_DRAWN_EDGES = 10_000
 """A gap with more edges draws only this many, those of largest |w|, and says so under
 the gap: 100,000 edges are a uniform haze in which the strong ones cannot be seen."""
 DIM_ALPHA = 0.22
-"""How strong the layers the phase is not working on are drawn (1 = full)."""
-DIM_ALPHA_LARGE = 0.1
-"""The same for large networks, whose thousands of faint edges add up."""
+"""The opacity of the gaps the phase is not working on (1 = full): their picture, faded."""
+DIM_ALPHA_LARGE = 0.3
+"""The same for large networks, whose edges are faint already: at DIM_ALPHA a gap of
+10,000 translucent 1-pixel lines fades to nearly nothing."""
 
 
 def width_bins(values: Array, top: float) -> np.ndarray:
@@ -56,10 +68,147 @@ def largest_subset(magnitudes: Array, limit: int = MAX_DRAWN_EDGES) -> np.ndarra
     return drawn
 
 
+@dataclass(frozen=True)
+class EdgeBatch:
+    """The edges of one gap, sign and width bin, stroked with one pen.
+
+    ``edges``: (k,) their numbers in the gap (the layout's edge order); ``path``: their
+    segments as one path of k separate lines.
+    """
+
+    gap: int
+    sign: int  # 0 positive (or zero), 1 negative
+    width_bin: int
+    pen: QPen
+    edges: np.ndarray
+    path: QPainterPath
+
+
+class EdgePicture(QGraphicsItem):
+    """One graphics item drawing every edge batch, through an image of the view's pixels.
+
+    The image holds every batch at full strength and is stroked again only when the
+    batches, the item's transform to the view or the view's size change; a repaint copies
+    it gap by gap (the column strip from layer g to g+1), each gap with its opacity.
+    Painting with no widget (an export) strokes the batches directly.
+    """
+
+    def __init__(self, antialias: bool) -> None:
+        super().__init__()
+        self._antialias = antialias
+        self._batches: list[EdgeBatch] = []
+        self._columns: list[float] = []  # x of every layer's column, data units
+        self._opacity: list[float] = []  # per gap
+        self._bounds = QRectF()
+        self._image: QImage | None = None
+        self._image_key: tuple[object, ...] | None = None
+        self.renders = 0
+        """How often the batches were stroked into the image (read by tests)."""
+
+    def set_batches(
+        self, batches: Sequence[EdgeBatch], columns: Sequence[float], bounds: QRectF
+    ) -> None:
+        """Draw these batches (stroked in this order), for a layout with these column x."""
+        if bounds != self._bounds:
+            self.prepareGeometryChange()
+            self._bounds = QRectF(bounds)
+        self._batches = list(batches)
+        self._columns = [float(x) for x in columns]
+        if len(self._opacity) != len(self._columns) - 1:
+            self._opacity = [1.0] * (len(self._columns) - 1)
+        self._image_key = None
+        self.update()
+
+    def set_opacities(self, opacities: Sequence[float]) -> None:
+        """Each gap's opacity (1 = full); the image stays as it is."""
+        if list(opacities) != self._opacity:
+            self._opacity = [float(o) for o in opacities]
+            self.update()
+
+    @property
+    def batches(self) -> list[EdgeBatch]:
+        return list(self._batches)
+
+    @property
+    def opacities(self) -> list[float]:
+        return list(self._opacity)
+
+    def boundingRect(self) -> QRectF:
+        return QRectF(self._bounds)
+
+    def paint(
+        self,
+        painter: QPainter,
+        option: QStyleOptionGraphicsItem,
+        widget: QWidget | None = None,
+    ) -> None:
+        if not self._batches:
+            return
+        if widget is None:
+            painter.save()
+            for g in range(len(self._opacity)):
+                painter.setOpacity(self._opacity[g])
+                self._stroke(painter, g)
+            painter.restore()
+            return
+        ratio = widget.devicePixelRatioF()
+        width, height = widget.width(), widget.height()
+        if width <= 0 or height <= 0:
+            return
+        world = painter.transform()
+        key = (_transform_key(world), width, height, ratio)
+        if self._image is None or key != self._image_key:
+            self._image = self._render(world, width, height, ratio)
+            self._image_key = key
+        painter.save()
+        painter.resetTransform()
+        # Strips meet at the columns, on whole device pixels, so none is copied twice.
+        edges = [0] + [round(world.map(QPointF(x, 0)).x() * ratio) for x in self._columns[1:-1]]
+        edges.append(self._image.width())
+        for g, opacity in enumerate(self._opacity):
+            left, right = sorted((edges[g], edges[g + 1]))
+            left, right = max(left, 0), min(right, self._image.width())
+            if right <= left:
+                continue
+            source = QRectF(left, 0, right - left, self._image.height())
+            target = QRectF(left / ratio, 0, (right - left) / ratio, height)
+            painter.setOpacity(opacity)
+            painter.drawImage(target, self._image, source)
+        painter.restore()
+
+    def _render(self, world: QTransform, width: int, height: int, ratio: float) -> QImage:
+        image = QImage(
+            round(width * ratio), round(height * ratio), QImage.Format.Format_ARGB32_Premultiplied
+        )
+        image.setDevicePixelRatio(ratio)
+        image.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(image)
+        # A clip as large as the image: Qt then strokes 1-pixel aliased lines one by one
+        # (its cosmetic stroker), 10 to 20 times faster than the whole path at once.
+        painter.setClipRect(QRectF(0, 0, width, height))
+        painter.setTransform(world)
+        for g in range(len(self._opacity)):
+            self._stroke(painter, g)
+        painter.end()
+        self.renders += 1
+        return image
+
+    def _stroke(self, painter: QPainter, gap: int) -> None:
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, self._antialias)
+        for batch in self._batches:
+            if batch.gap == gap:
+                painter.setPen(batch.pen)
+                painter.drawPath(batch.path)
+
+
+def _transform_key(t: QTransform) -> tuple[float, ...]:
+    return (t.m11(), t.m12(), t.m13(), t.m21(), t.m22(), t.m23(), t.m31(), t.m32(), t.m33())
+
+
 class EdgeBatches:
-    """The edge items of one diagram layout in ``view_box``: one ``PlotCurveItem`` per
-    (gap, sign, width bin), created when a bin first has edges. ``small``: few enough
-    edges to draw antialiased, dashed and with widths by |w|."""
+    """The edges of one diagram layout in ``view_box``: one :class:`EdgePicture` holding a
+    batch per (gap, sign, width bin) that has edges. ``small``: few enough edges to draw
+    antialiased, dashed and with widths by |w|."""
 
     def __init__(
         self,
@@ -72,11 +221,17 @@ class EdgeBatches:
         self._layout = layout
         self._segments = segments
         self._small = small
-        self._curves: dict[tuple[int, int, int], pg.PlotCurveItem] = {}
+        self._focus: frozenset[int] = frozenset(range(layout.depth))
+        # Large networks' 1-pixel lines stay aliased: 10,000 of them would otherwise take
+        # as long to stroke as the wide ones.
+        self.picture: EdgePicture | None = EdgePicture(antialias=small)
+        # Above the selection halo (1), below the nodes (10).
+        self.picture.setZValue(2)
+        view_box.addItem(self.picture, ignoreBounds=True)
 
     def __len__(self) -> int:
-        """Graphics items drawing the edges (a few batches, never one per edge)."""
-        return len(self._curves)
+        """Graphics items drawing the edges (one, never one per edge)."""
+        return 0 if self.picture is None else 1
 
     def set_layout(
         self, layout: DiagramLayout, segments: Sequence[tuple[Array, Array, Array, Array]]
@@ -87,49 +242,60 @@ class EdgeBatches:
         self._segments = segments
 
     def remove(self) -> None:
-        """Take every item out of the view box (before a new layout)."""
-        for item in self._curves.values():
-            self._view_box.removeItem(item)
-        self._curves = {}
+        """Take the edges out of the view box (before a new layout)."""
+        if self.picture is not None:
+            self._view_box.removeItem(self.picture)
+            self.picture = None
 
     def set_values(self, values: Sequence[Array]) -> None:
-        """Re-bin every edge by sign and |w| into the batch items. ``values[g]``: gap g's
-        weights row-major then biases, (edge_count(g),). Pens follow with set_focus."""
+        """Re-bin every edge by sign and |w| into the batches. ``values[g]``: gap g's
+        weights row-major then biases, (edge_count(g),)."""
+        if self.picture is None:
+            return
         top = max((float(np.max(np.abs(v))) for v in values), default=0.0)
         top = top if top > 0 and math.isfinite(top) else 1.0
+        by_gap: list[list[EdgeBatch]] = []
         for g, gap_values in enumerate(values):
             x0, y0, x1, y1 = self._segments[g]
             signs = (gap_values < 0).astype(int)
             clean = np.nan_to_num(gap_values, nan=0.0, posinf=top, neginf=-top)
             bins = width_bins(clean, top)
             drawn = largest_subset(np.abs(clean))
-            for sign in (0, 1):
-                for b in range(WIDTH_BINS):
-                    mask = (signs == sign) & (bins == b) & drawn
-                    key = (g, sign, b)
-                    item = self._curves.get(key)
-                    if not mask.any():
-                        if item is not None:
-                            item.setData(x=np.empty(0), y=np.empty(0))
+            gap_batches = []
+            # Wider bins last, so strong edges lie on top of weak ones.
+            for b in range(WIDTH_BINS):
+                for sign in (0, 1):
+                    edges = np.flatnonzero((signs == sign) & (bins == b) & drawn)
+                    if edges.size == 0:
                         continue
-                    if item is None:
-                        item = pg.PlotCurveItem(antialias=self._small, skipFiniteCheck=True)
-                        item.setZValue(2 + b)
-                        self._view_box.addItem(item, ignoreBounds=True)
-                        self._curves[key] = item
-                    px = np.column_stack([x0[mask], x1[mask]]).ravel()
-                    py = np.column_stack([y0[mask], y1[mask]]).ravel()
-                    item.setData(x=px, y=py, connect="pairs")
+                    px = np.column_stack([x0[edges], x1[edges]]).ravel()
+                    py = np.column_stack([y0[edges], y1[edges]]).ravel()
+                    path = pg.arrayToQPath(px, py, connect="pairs", finiteCheck=False)
+                    pen = self.pen(g, sign, b)
+                    gap_batches.append(EdgeBatch(g, sign, b, pen, edges, path))
+            by_gap.append(gap_batches)
+        layout = self._layout
+        x_min, y_min, x_max, y_max = layout.bounds()
+        # The discs' bounds hold every edge's ends; a row more for the widest pen.
+        bounds = QRectF(x_min, y_min, x_max - x_min, y_max - y_min).adjusted(
+            -ROW_GAP, -ROW_GAP, ROW_GAP, ROW_GAP
+        )
+        columns = [layout.column(l) for l in range(layout.depth + 1)]
+        self.picture.set_batches([b for batches in by_gap for b in batches], columns, bounds)
+        self.set_focus(self._focus)
 
     def set_focus(self, gaps: frozenset[int]) -> None:
         """Draw the edges of ``gaps`` (those the phase works on) strong, the others dim."""
-        for (g, sign, b), item in self._curves.items():
-            item.setPen(self.pen(g, sign, b, g in gaps))
+        self._focus = frozenset(gaps)
+        if self.picture is None:
+            return
+        dim = DIM_ALPHA if self._small else DIM_ALPHA_LARGE
+        self.picture.set_opacities([1.0 if g in gaps else dim for g in range(self._layout.depth)])
 
-    def pen(self, gap: int, sign: int, width_bin: int, strong: bool) -> QPen:
-        """The pen of a batch: width by |w| on networks small enough to read; on large ones
-        |w| sets the opacity of 1-pixel lines, since Qt strokes wide lines ten times slower
-        and 100,000 wide edges are one dark mass anyway."""
+    def pen(self, gap: int, sign: int, width_bin: int) -> QPen:
+        """The pen of a batch at full strength: width by |w| on networks small enough to
+        read; on large ones |w| sets the opacity of 1-pixel lines, since Qt strokes wide
+        lines ten times slower and 100,000 wide edges are one dark mass anyway."""
         colour = QColor(COLOURS["positive" if sign == 0 else "negative"])
         strength = (width_bin + 0.5) / WIDTH_BINS
         if self._small:
@@ -144,8 +310,7 @@ class EdgeBatches:
             # Squared, so the strongest weights stand out of the mass of weak ones.
             alpha = density * (LARGE_ALPHA[0] + (LARGE_ALPHA[1] - LARGE_ALPHA[0]) * strength**2)
             width = 1.0
-        dim = DIM_ALPHA if self._small else DIM_ALPHA_LARGE
-        colour.setAlphaF(max(MIN_ALPHA, alpha * (1.0 if strong else dim)))
+        colour.setAlphaF(max(MIN_ALPHA, alpha))
         pen = QPen(colour, width)
         pen.setCosmetic(True)
         pen.setCapStyle(Qt.PenCapStyle.FlatCap)
@@ -153,12 +318,19 @@ class EdgeBatches:
             pen.setStyle(Qt.PenStyle.DashLine)
         return pen
 
+    @property
+    def batches(self) -> list[EdgeBatch]:
+        """Every batch as drawn, in stroking order (empty once removed)."""
+        return [] if self.picture is None else self.picture.batches
+
 
 __all__ = [
     "DASHED_MAX_EDGES",
     "MAX_DRAWN_EDGES",
     "WIDTH_BINS",
+    "EdgeBatch",
     "EdgeBatches",
+    "EdgePicture",
     "largest_subset",
     "width_bins",
 ]
