@@ -81,6 +81,8 @@ class PhaseIndicator(QWidget):
         """Re-read :data:`COLOURS` (after a theme change) and restyle."""
         for sep in self._separators:
             sep.setStyleSheet(f"color: {COLOURS['separator']};")
+        for button in self.buttons:
+            button.setProperty("phase_state", None)  # every button's colours anew
         self._update()
 
     def _style(self, state: str) -> str:
@@ -145,6 +147,10 @@ class PhaseIndicator(QWidget):
         current = m.phases.index(m.phase)
         for k, (phase, button) in enumerate(zip(self._phases, self.buttons, strict=True)):
             state = "current" if k == current else "done" if k < current else "todo"
+            if button.property("phase_state") == state:
+                continue  # a style sheet set again is parsed and polished again: a step
+                # changes two buttons, the other ten keep theirs
+            button.setProperty("phase_state", state)
             mark, spoken = _STATES[state]
             button.setText(mark + phase.label)
             button.setStyleSheet(self._style(state))
