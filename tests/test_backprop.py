@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import itertools
 import math
 
@@ -228,3 +229,57 @@ def test_input_gradient_on_request_matches_finite_differences() -> None:
     np.testing.assert_array_equal(bp.grad_a[0], bp.delta[0])
     # Training does not ask for it: nothing is computed.
     assert backward(net, forward(net, x), y, "mse").delta[0].shape == (1, 0)
+
+
+# The course example's parameters and hand-worked gradients, in the packed order
+# W0 (row by row), b0, W1, b1.
+COURSE_PACKED = [0.2, 0.4, 0.6, 0.8, 0.1, 0.2, 0.3, 0.5, 0.4]
+COURSE_GRAD_PACKED = [0.010144, 0.016231, 0.013275, 0.021240, 0.020288, 0.026550]
+COURSE_GRAD_PACKED += [0.181381, 0.219133, 0.289216]
+
+
+def test_packed_params_follow_edits_replacements_and_copies() -> None:
+    net = course_example()
+    np.testing.assert_array_equal(net.packed_params(), COURSE_PACKED)
+    net.weights[0][1, 0] = 9.0  # written in place: the packed vector shows it
+    assert net.packed_params()[2] == 9.0
+    net.biases[1] = np.array([7.0])  # replaced: the vector is gathered from the new array
+    packed = net.packed_params()
+    assert packed[2] == 9.0 and packed[-1] == 7.0
+    twin = copy.deepcopy(net)
+    twin.weights[1][0, 0] = -1.0
+    assert twin.packed_params()[6] == -1.0 and net.packed_params()[6] == 0.3
+    shallow = course_example()
+    clone = copy.deepcopy(shallow)  # its views are copies, no longer views of one vector
+    clone.weights[0][0, 0] = 5.0
+    assert clone.packed_params()[0] == 5.0 and shallow.packed_params()[0] == 0.2
+
+
+def test_backward_packs_the_gradient_it_shows() -> None:
+    net = course_example()
+    bp = backward(net, forward(net, X), Y, "mse")
+    assert bp.packed_grad is not None
+    np.testing.assert_allclose(bp.packed_grad, COURSE_GRAD_PACKED, atol=1e-6)
+    bp.packed_grad[0] = 42.0  # the arrays shown are the vector's own numbers
+    assert bp.grad_weights[0][0, 0] == 42.0
+
+
+def test_first_non_finite_on_packed_and_gathered_parameters() -> None:
+    huge = Network([1, 1], ["tanh"], [np.array([[1e300]])], [np.array([1e300])])
+    assert huge.first_non_finite() is None  # Σ p² overflows, yet every entry is finite
+    net = course_example()
+    net.biases[0] = np.array([0.1, np.inf])  # replaced, so no longer in the packed vector
+    assert net.first_non_finite() == "biases[0][1] = inf"
+
+
+def test_one_sigmoid_output_is_the_array_formula_bit_for_bit() -> None:
+    sigmoid = get_activation("sigmoid").f
+    z = np.array([-1e4, -800.0, -36.5, -1.0, -0.0, 0.0, 1e-9, 0.7, 19.0, 800.0, np.inf])
+    row = sigmoid(z.reshape(1, -1))[0]
+    one_at_a_time = [sigmoid(np.array([[v]]))[0, 0] for v in z]
+    np.testing.assert_array_equal(one_at_a_time, row)
+    # Against the definition, where it can be evaluated directly.
+    for v, s in zip(z[2:9], one_at_a_time[2:9], strict=True):
+        assert s == pytest.approx(sig(v), rel=1e-15)
+    assert one_at_a_time[0] == 0.0 and one_at_a_time[-1] == 1.0
+    assert np.isnan(sigmoid(np.array([[np.nan]]))[0, 0])

@@ -5,10 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from mlpviz.engine.backprop import loss_value
 from mlpviz.engine.datasets import Dataset
 from mlpviz.engine.network import course_example, initialise
-from mlpviz.engine.optimizers import OptimizerConfig
-from mlpviz.engine.trainer import Trainer, TrainingConfig, accuracy
+from mlpviz.engine.optimizers import Optimizer, OptimizerConfig
+from mlpviz.engine.trainer import Trainer, TrainingConfig, accuracy, train_step
 
 XOR_X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
 XOR_Y = np.array([[0.0], [1.0], [1.0], [0.0]])
@@ -119,3 +120,40 @@ def test_accuracy_definitions() -> None:
 def test_shape_mismatch_is_refused() -> None:
     with pytest.raises(ValueError, match="inputs"):
         Trainer(initialise([3, 1], ["sigmoid"]), xor_data(), TrainingConfig())
+
+
+def test_an_sgd_step_is_the_page_rule_on_packed_and_on_gathered_parameters() -> None:
+    x, y = np.array([[0.5, 0.8]]), np.array([[0.0]])
+    # The page's update, p − η ∂L/∂p, with the hand-worked gradients (η = 0.7).
+    grad_w = [
+        np.array([[0.010144, 0.016231], [0.013275, 0.021240]]),
+        np.array([[0.181381, 0.219133]]),
+    ]
+    grad_b = [np.array([0.020288, 0.026550]), np.array([0.289216])]
+    packed = course_example()
+    gathered = course_example()
+    gathered.weights = [w.copy() for w in gathered.weights]  # no longer one packed vector
+    for net in (packed, gathered):
+        step = train_step(net, Optimizer(OptimizerConfig("sgd", 0.7)), x, y, "mse")
+        for l in range(2):
+            np.testing.assert_allclose(
+                step.after.weights[l], net.weights[l] - 0.7 * grad_w[l], atol=1e-6
+            )
+            np.testing.assert_allclose(
+                step.after.biases[l], net.biases[l] - 0.7 * grad_b[l], atol=1e-6
+            )
+        assert step.before is net and net.equals(course_example())  # left unchanged
+        assert loss_value(step.after, x, y, "mse") == pytest.approx(0.406645, abs=1e-6)
+        # The new network's arrays are views of its packed vector, which an edit reaches.
+        step.after.weights[1][0, 0] = 1.5
+        assert step.after.packed_params()[6] == 1.5
+
+
+def test_momentum_and_adam_steps_keep_their_state_per_array() -> None:
+    x, y = np.array([[0.5, 0.8]]), np.array([[0.0]])
+    for name in ("momentum", "adam"):
+        optimizer = Optimizer(OptimizerConfig(name, 0.1))
+        step = train_step(course_example(), optimizer, x, y, "mse")
+        state = optimizer.state.velocity if name == "momentum" else optimizer.state.m
+        assert [s.shape for s in state] == [(2, 2), (2,), (1, 2), (1,)]
+        assert step.after.first_non_finite() is None

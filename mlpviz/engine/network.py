@@ -8,9 +8,12 @@ layer l+1, so ``z = W a + b`` as in the course page's ``W x + b^h``. Element
 
 from __future__ import annotations
 
+import itertools
 import math
+import operator
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 
@@ -34,6 +37,11 @@ class Network:
     activations: list[str]
     weights: list[Array] = field(default_factory=list)
     biases: list[Array] = field(default_factory=list)
+    # The vector that weights and biases are views of, and those views as they were
+    # made: see packed_params().
+    _packed: tuple[Array, tuple[Array, ...], tuple[Array, ...]] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
 
     def __post_init__(self) -> None:
         self.layer_sizes = [int(n) for n in self.layer_sizes]
@@ -41,9 +49,11 @@ class Network:
         if not self.weights and not self.biases:
             self.weights = [np.zeros((m, n)) for n, m in self.shapes]
             self.biases = [np.zeros(m) for _, m in self.shapes]
-        self.weights = [np.array(w, dtype=float) for w in self.weights]
-        self.biases = [np.array(b, dtype=float) for b in self.biases]
+        self.weights = [np.asarray(w, dtype=float) for w in self.weights]
+        self.biases = [np.asarray(b, dtype=float) for b in self.biases]
         self.validate()
+        # A copy of every given array, into one vector (they are never aliased).
+        self._adopt(np.concatenate(self.params(), axis=None))
 
     @property
     def depth(self) -> int:
@@ -87,13 +97,43 @@ class Network:
                     f"biases[{l}] has shape {self.biases[l].shape}, expected {(n_out,)}"
                 )
 
+    def _adopt(self, flat: Array) -> None:
+        """Make weights and biases views of ``flat`` (n_params,), in params() order."""
+        views = packed_views(flat, self.layer_sizes)
+        weights, biases = tuple(views[0::2]), tuple(views[1::2])
+        self.weights, self.biases = list(weights), list(biases)
+        self._packed = (flat, weights, biases)
+
+    def packed_params(self) -> Array:
+        """Every parameter in the order of :meth:`params`, each array row-major, as one
+        vector of shape (n_params,). Read it, never write into it.
+
+        It is the network's own storage (no copy) while ``weights`` and ``biases`` hold
+        the arrays the network was built with; once an array has been replaced, a new
+        vector gathered from the arrays in force.
+        """
+        packed = self._packed
+        if packed is not None:
+            flat, weights, biases = packed
+            # The very views made from flat (identity), and not copies of them (a deep
+            # copy copies each view on its own, so its views are no longer flat's).
+            if (
+                len(self.weights) == len(weights)
+                and len(self.biases) == len(biases)
+                and all(map(operator.is_, self.weights, weights))
+                and all(map(operator.is_, self.biases, biases))
+                and weights[0].base is flat
+            ):
+                return flat
+        return np.concatenate(self.params(), axis=None)
+
     def first_non_finite(self) -> str | None:
         """Where the first NaN or infinity sits, e.g. "weights[1][0, 2] = nan"; None if none."""
         # The trainer asks after every update, so the common answer comes first, from one
-        # dot product per array: Σ p² is finite only if every entry is (NaN and ±inf
-        # propagate); entries so large that Σ p² overflows go on to the search below.
-        params = self.params()
-        if math.isfinite(sum(map(np.vdot, params, params))):
+        # dot product: Σ p² is finite only if every entry is (NaN and ±inf propagate);
+        # entries so large that Σ p² overflows go on to the search below.
+        flat = self.packed_params()
+        if math.isfinite(np.vdot(flat, flat)):  # vdot: no overflow warning, unlike dot
             return None
         for l in range(self.depth):
             for name, arr in (("weights", self.weights[l]), ("biases", self.biases[l])):
@@ -131,6 +171,20 @@ class Network:
         new.activations = list(self.activations)
         new.weights = weights
         new.biases = biases
+        new._packed = None
+        return new
+
+    def updated_packed(self, flat: Array) -> Network:
+        """A new network of the same shape and activations whose parameters are views of
+        ``flat`` (n_params,), in the order and layout of :meth:`packed_params`.
+
+        For the training loop, as :meth:`updated`: ``flat`` is a new float64 vector (an
+        optimizer's output), taken as it is, neither copied nor validated.
+        """
+        new = Network.__new__(Network)
+        new.layer_sizes = list(self.layer_sizes)
+        new.activations = list(self.activations)
+        new._adopt(flat)
         return new
 
     def equals(self, other: Network) -> bool:
@@ -142,6 +196,37 @@ class Network:
                 np.array_equal(p, q) for p, q in zip(self.params(), other.params(), strict=True)
             )
         )
+
+
+Slot = tuple[int, int, tuple[int, ...]]
+"""Where a parameter array lies in the packed vector: (start, stop, shape)."""
+
+
+@lru_cache(maxsize=32)
+def _slots(layer_sizes: tuple[int, ...]) -> tuple[Slot, ...]:
+    slots = []
+    start = 0
+    for n_in, n_out in itertools.pairwise(layer_sizes):
+        for shape in ((n_out, n_in), (n_out,)):
+            size = math.prod(shape)
+            slots.append((start, start + size, shape))
+            start += size
+    return tuple(slots)
+
+
+def parameter_slots(layer_sizes: Sequence[int]) -> tuple[Slot, ...]:
+    """Where each parameter array lies in the packed vector (:meth:`Network.packed_params`):
+    ``(start, stop, shape)`` for W0, b0, W1, b1, ...; the last ``stop`` is n_params."""
+    return _slots(tuple(layer_sizes))
+
+
+def packed_views(flat: Array, layer_sizes: Sequence[int]) -> list[Array]:
+    """W0, b0, W1, b1, ... as views of the packed vector ``flat`` (n_params,)."""
+    # A bias is its slice as it is: reshaping it too would cost a third more.
+    return [
+        flat[a:b] if len(shape) == 1 else flat[a:b].reshape(shape)
+        for a, b, shape in _slots(tuple(layer_sizes))
+    ]
 
 
 def interleave(weights: Sequence[Array], biases: Sequence[Array]) -> list[Array]:
@@ -171,17 +256,18 @@ def initialise(
         raise ValueError(f"the uniform initialisation needs a range a > 0, got {scale}")
     rng = np.random.default_rng(seed)
     net = Network(list(layer_sizes), list(activations))
+    # Written into the network's arrays, not in their place, so they stay packed.
     for l, (n_in, n_out) in enumerate(net.shapes):
         if scheme == "uniform01":
-            net.weights[l] = rng.uniform(0.0, 1.0, (n_out, n_in))
-            net.biases[l] = rng.uniform(0.0, 1.0, n_out)
+            net.weights[l][...] = rng.uniform(0.0, 1.0, (n_out, n_in))
+            net.biases[l][...] = rng.uniform(0.0, 1.0, n_out)
         elif scheme == "uniform":
-            net.weights[l] = rng.uniform(-scale, scale, (n_out, n_in))
+            net.weights[l][...] = rng.uniform(-scale, scale, (n_out, n_in))
         elif scheme == "xavier":
             limit = np.sqrt(6.0 / (n_in + n_out))
-            net.weights[l] = rng.uniform(-limit, limit, (n_out, n_in))
+            net.weights[l][...] = rng.uniform(-limit, limit, (n_out, n_in))
         else:
-            net.weights[l] = rng.normal(0.0, np.sqrt(2.0 / n_in), (n_out, n_in))
+            net.weights[l][...] = rng.normal(0.0, np.sqrt(2.0 / n_in), (n_out, n_in))
     return net
 
 
@@ -195,4 +281,13 @@ def course_example() -> Network:
     )
 
 
-__all__ = ["ACTIVATIONS", "INIT_SCHEMES", "Network", "course_example", "initialise", "interleave"]
+__all__ = [
+    "ACTIVATIONS",
+    "INIT_SCHEMES",
+    "Network",
+    "course_example",
+    "initialise",
+    "interleave",
+    "packed_views",
+    "parameter_slots",
+]

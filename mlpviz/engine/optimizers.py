@@ -74,6 +74,13 @@ class Optimizer:
         self.config = config
         self.state = state if state is not None else OptimizerState()
 
+    @property
+    def state_per_array(self) -> bool:
+        """Whether the optimizer keeps state for each parameter array (momentum's velocity,
+        Adam's moments), so that its update must be given the arrays one by one. Plain SGD
+        keeps none: its update of the arrays packed into one vector is the same."""
+        return self.config.name != "sgd"
+
     def update(self, params: Sequence[Array], grads: Sequence[Array]) -> list[Array]:
         """New parameters from ``params`` and their gradients (same shapes, same order)."""
         cfg, st = self.config, self.state

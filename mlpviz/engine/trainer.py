@@ -78,8 +78,12 @@ def train_step(
     """
     fp = forward(net, x)
     bp = backward(net, fp, y, loss, reg)
-    new = optimizer.update(net.params(), interleave(bp.grad_weights, bp.grad_biases))
-    return StepResult(net, fp, bp, net.updated(new[0::2], new[1::2]))
+    if optimizer.state_per_array or bp.packed_grad is None:
+        new = optimizer.update(net.params(), interleave(bp.grad_weights, bp.grad_biases))
+        return StepResult(net, fp, bp, net.updated(new[0::2], new[1::2]))
+    # Stateless (SGD): the same update on the whole parameter vector in one go.
+    (packed,) = optimizer.update([net.packed_params()], [bp.packed_grad])
+    return StepResult(net, fp, bp, net.updated_packed(packed))
 
 
 def accuracy(y_hat: Array, y: Array) -> float:
@@ -184,7 +188,9 @@ class Trainer:
         n = len(self.data.x_train)
         batch = n if cfg.batch_size == 0 else min(cfg.batch_size, n)
         target_epoch = self.epoch + (cfg.epochs if epochs is None else epochs)
-        last_report = time.perf_counter()
+        loss_name, reg = cfg.loss, cfg.regularization
+        clock = time.perf_counter
+        last_report = clock()
         loss = float("nan")
         while self.epoch < target_epoch:
             if self._order is None:
@@ -193,18 +199,18 @@ class Trainer:
                 self._y_epoch = self.data.y_train[self._order]
                 self._position = 0
             start = self._position
-            self._position = min(start + batch, n)
+            stop = self._position = min(start + batch, n)
             step = train_step(
                 self.net,
                 self.optimizer,
-                self._x_epoch[start : self._position],
-                self._y_epoch[start : self._position],
-                cfg.loss,
-                cfg.regularization,
+                self._x_epoch[start:stop],
+                self._y_epoch[start:stop],
+                loss_name,
+                reg,
             )
             loss = step.backward.loss
             self.updates += 1
-            self.samples += self._position - start
+            self.samples += stop - start
             bad = step.after.first_non_finite()
             if bad is None and not math.isfinite(loss):
                 bad = f"the loss = {loss}"
@@ -214,8 +220,7 @@ class Trainer:
                 )
                 return
             self.net = step.after
-            epoch_done = self._position >= n
-            if epoch_done:
+            if stop >= n:
                 self._order = None
                 self._end_epoch()
                 reached = (
@@ -225,9 +230,9 @@ class Trainer:
                 yield Progress(
                     self.epoch, self.updates, self.samples, loss, self.net, True, finished
                 )
-                last_report = time.perf_counter()
+                last_report = clock()
                 if reached:
                     return
-            elif time.perf_counter() - last_report >= report_every:
+            elif clock() - last_report >= report_every:
                 yield Progress(self.epoch, self.updates, self.samples, loss, self.net, False, False)
-                last_report = time.perf_counter()
+                last_report = clock()
