@@ -98,7 +98,12 @@ class NetworkView(QWidget):
         self._node_text_radius: list[float] = []  # per layer, the largest text's, px
         self._edges: EdgeBatches | None = None
         self._text: DiagramText | None = None
-        self._nodes: pg.ScatterPlotItem | None = None
+        self._nodes: list[pg.ScatterPlotItem] = []
+        """The discs: one item per column, then one per bias node, each drawn with one
+        brush and pen, so a phase restyles the two columns it moves between, not every
+        node (a 784-128-64-10 network has 989)."""
+        self._node_styles: list[tuple[object, ...] | None] = []
+        """Each item of _nodes → the style it was last given (see _update_highlight)."""
         self._ring: pg.ScatterPlotItem | None = None
         self._halo: pg.PlotCurveItem | None = None
         self._node_labels: list[list[DiagramLabel]] = []
@@ -262,13 +267,15 @@ class NetworkView(QWidget):
         self._layout = layout
         depth = layout.depth
         self._segments = [layout.segments(g) for g in range(depth)]
-        assert self._edges is not None and self._text is not None and self._nodes is not None
+        assert self._edges is not None and self._text is not None and self._nodes
         self._edges.set_layout(layout, self._segments)
         self._text.layout = layout
-        xs = np.concatenate([*layout.node_x, [layout.column(l) for l in range(depth)]])
-        ys = np.concatenate([*layout.node_y, layout.bias_y])
-        dots = self._nodes.opts["pxMode"]
-        self._nodes.setData(x=xs, y=ys, size=NODE_DOT_PX if dots else 2 * layout.radius)
+        size = NODE_DOT_PX if self._nodes[0].opts["pxMode"] else 2 * layout.radius
+        for l in range(depth + 1):
+            self._nodes[l].setData(x=layout.node_x[l], y=layout.node_y[l], size=size)
+        for l in range(depth):
+            bias = self._nodes[depth + 1 + l]
+            bias.setData(x=[layout.column(l)], y=[layout.bias_y[l]], size=size)
         for l, labels in enumerate(self._node_labels):
             for label, x, y in zip(labels, layout.node_x[l], layout.node_y[l], strict=True):
                 label.setPos(float(x), float(y))
@@ -284,7 +291,7 @@ class NetworkView(QWidget):
         self._close_editor()
         if self._edges is not None:
             self._edges.remove()
-        old = [*self._notes, self._nodes, self._ring, self._halo]
+        old = [*self._notes, *self._nodes, self._ring, self._halo]
         for item in [*old, self._loss_label]:
             if item is not None:
                 self.view_box.removeItem(item)
@@ -304,9 +311,14 @@ class NetworkView(QWidget):
         self._text = DiagramText(self.model, layout)
 
         dots = rows > DOT_NODES_ROWS
-        self._nodes = pg.ScatterPlotItem(pxMode=dots, antialias=True, symbol="o")
-        self._nodes.setZValue(10)
-        self.view_box.addItem(self._nodes, ignoreBounds=True)
+        self._nodes = [
+            pg.ScatterPlotItem(pxMode=dots, antialias=True, symbol="o")
+            for _ in range(2 * depth + 1)
+        ]
+        self._node_styles = [None] * len(self._nodes)
+        for item in self._nodes:
+            item.setZValue(10)
+            self.view_box.addItem(item, ignoreBounds=True)
         self._ring = pg.ScatterPlotItem(pxMode=False, antialias=True, symbol="o")
         self._ring.setZValue(12)
         self.view_box.addItem(self._ring, ignoreBounds=True)
@@ -382,6 +394,11 @@ class NetworkView(QWidget):
 
     def highlighted_layer(self) -> int | None:
         return focus(self.model.phase, self.diagram_layout.depth)[0]
+
+    def node_fills(self) -> list[str]:
+        """The fill colour (#rrggbb) of each column's discs, layer 0 to L, as drawn."""
+        depth = self.diagram_layout.depth
+        return [item.opts["brush"].color().name() for item in self._nodes[: depth + 1]]
 
     def edge_item_count(self) -> int:
         """Graphics items drawing the edges (a few batches, never one per edge)."""
@@ -484,23 +501,22 @@ class NetworkView(QWidget):
         layer, gaps = focus(self.model.phase, self.diagram_layout.depth)
         assert self._edges is not None
         self._edges.set_focus(gaps)
-        assert self._nodes is not None
         layout = self.diagram_layout
-        brushes, pens = [], []
         k = display_scale()
         strong_pen = pg.mkPen(COLOURS["node_border"], width=(2.5 if self._small else 1.0) * k)
         dim_border = QColor(COLOURS["node_border"])
         dim_border.setAlphaF(0.45)
         dim_pen = pg.mkPen(dim_border, width=(1.5 if self._small else 0.5) * k)
-        for l, n in enumerate(layout.layer_sizes):
-            on = l == layer
-            brushes += [pg.mkBrush(COLOURS["node_focus" if on else "node"])] * n
-            pens += [strong_pen if on else dim_pen] * n
-        for l in range(layout.depth):
-            brushes.append(pg.mkBrush(COLOURS["bias_node"]))
-            pens.append(strong_pen if l in gaps else dim_pen)
-        self._nodes.setBrush(brushes)
-        self._nodes.setPen(pens)
+        fills = [COLOURS["node_focus" if l == layer else "node"] for l in range(layout.depth + 1)]
+        strong = [l == layer for l in range(layout.depth + 1)]
+        fills += [COLOURS["bias_node"]] * layout.depth
+        strong += [l in gaps for l in range(layout.depth)]
+        for n, item in enumerate(self._nodes):
+            style = (fills[n], strong[n], COLOURS["node_border"], k)
+            if style != self._node_styles[n]:  # restyling costs per node: only on a change
+                self._node_styles[n] = style
+                item.setBrush(pg.mkBrush(fills[n]))
+                item.setPen(strong_pen if strong[n] else dim_pen)
         for l, labels in enumerate(self._node_labels):
             for label in labels:
                 label.setOpacity(1.0 if l == layer else 0.55)

@@ -20,6 +20,7 @@ from mlpviz.engine.datasets import Dataset
 from mlpviz.engine.network import initialise
 from mlpviz.engine.session import Session, default_session
 from mlpviz.engine.stepper import Phase, PhaseKind
+from mlpviz.gui.network_labels import COLOURS
 from mlpviz.gui.network_layout import rects_intersect
 from mlpviz.gui.network_view import RELAYOUT_DELAY_MS, NetworkView
 from mlpviz.gui.session_model import Selection, SessionModel
@@ -138,10 +139,15 @@ def test_course_numbers_at_every_phase(qtbot: QtBot, course_model: SessionModel)
 
 def test_highlighted_layer_follows_the_phase(qtbot: QtBot, course_model: SessionModel) -> None:
     view = shown(qtbot, course_model)
-    seen = []
+    seen, fills = [], []
     for _ in range(7):
         seen.append((course_model.phase, view.highlighted_layer()))
+        fills.append(view.node_fills())
         course_model.step()
+    focus, node = COLOURS["node_focus"].lower(), COLOURS["node"].lower()
+    assert fills == [
+        [focus if l == layer else node for l in range(3)] for _, layer in seen
+    ]  # the discs drawn so: the layer of the phase filled, the others not
     assert seen == [
         (INPUT, 0),
         (FORWARD_1, 1),
