@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from mlpviz.engine.numbers import format_number
+from mlpviz.engine.types import Array
 from mlpviz.gui.session_model import SessionModel
 
 # Above this many samples the table shows the first ones only; the spin box reaches all.
@@ -105,11 +106,12 @@ class SamplePanel(QWidget):
     def _on_stepped(self) -> None:
         rec = self.model.record
         n = len(self.model.x)
-        xs = ", ".join(format_number(float(v), 4) for v in rec.x[0])
-        ys = ", ".join(format_number(float(v), 4) for v in rec.y[0])
-        self.current.setText(
-            f"Sample <b>{rec.sample + 1}</b> of {n}: <i>x</i> = ({xs}), <i>y</i> = ({ys})"
+        text = (
+            f"Sample <b>{rec.sample + 1}</b> of {n}: <i>x</i> = ({vector_text(rec.x[0])}), "
+            f"<i>y</i> = ({vector_text(rec.y[0])})"
         )
+        if text != self.current.text():  # most steps stay on the same sample
+            self.current.setText(text)
         if rec.sample < self.table.rowCount():
             with QSignalBlocker(self.table):
                 self.table.selectRow(rec.sample)
@@ -127,6 +129,19 @@ class SamplePanel(QWidget):
     def _on_gradcheck_change(self) -> None:
         with QSignalBlocker(self.gradcheck):
             self.gradcheck.setChecked(self.model.gradcheck)
+
+
+SHOWN_VALUES = 8
+"""A sample's vector longer than this shows its first and last values and its length:
+784 pixel values in one line are read by nobody and cost a step 10 ms to write."""
+
+
+def vector_text(values: Array) -> str:
+    """The values (n,) at 4 decimals, comma-separated; elided beyond SHOWN_VALUES."""
+    if len(values) <= SHOWN_VALUES:
+        return ", ".join(format_number(float(v), 4) for v in values)
+    head = ", ".join(format_number(float(v), 4) for v in values[: SHOWN_VALUES - 2])
+    return f"{head}, …, {format_number(float(values[-1]), 4)}; {len(values)} values"
 
 
 def _sub(n: int) -> str:

@@ -43,3 +43,13 @@ def test_learning_rate_edit_goes_through_the_model(
     assert course_model.config.optimizer.learning_rate == 0.5
     course_model.undo_stack.undo()
     assert panel.learning_rate.value() == 0.7
+
+
+def test_a_long_sample_shows_its_ends_and_its_length() -> None:
+    from mlpviz.gui.sample_panel import vector_text
+
+    assert vector_text(np.array([0.5, 0.8])) == "0.5, 0.8"  # the course example's x
+    pixels = np.arange(784) / 1000
+    assert vector_text(pixels) == (
+        "0, 0.001, 0.002, 0.003, 0.004, 0.005, …, 0.783; 784 values"
+    )
