@@ -22,7 +22,7 @@ import numpy as np
 
 from mlpviz.engine.activations import get_activation
 from mlpviz.engine.losses import get_loss
-from mlpviz.engine.network import Network, packed_views, parameter_slots
+from mlpviz.engine.network import Network, empty_packed
 from mlpviz.engine.types import Array
 
 
@@ -191,8 +191,7 @@ def backward(
     delta: list[Array] = [delta_out] * (depth + 1)
     # Every gradient goes into one vector, so that an update and a check can each be
     # one numpy call on it rather than one per array.
-    packed = np.empty(parameter_slots(net.layer_sizes)[-1][1])
-    grads = packed_views(packed, net.layer_sizes)
+    packed, grads = empty_packed(net.layer_sizes)
     grad_w, grad_b = grads[0::2], grads[1::2]
     d = delta_out
     for l in range(depth, 0, -1):

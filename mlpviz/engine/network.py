@@ -100,9 +100,8 @@ class Network:
     def _adopt(self, flat: Array) -> None:
         """Make weights and biases views of ``flat`` (n_params,), in params() order."""
         views = packed_views(flat, self.layer_sizes)
-        weights, biases = tuple(views[0::2]), tuple(views[1::2])
-        self.weights, self.biases = list(weights), list(biases)
-        self._packed = (flat, weights, biases)
+        self.weights, self.biases = views[0::2], views[1::2]
+        self._packed = (flat, tuple(self.weights), tuple(self.biases))
 
     def packed_params(self) -> Array:
         """Every parameter in the order of :meth:`params`, each array row-major, as one
@@ -198,12 +197,9 @@ class Network:
         )
 
 
-Slot = tuple[int, int, tuple[int, ...]]
-"""Where a parameter array lies in the packed vector: (start, stop, shape)."""
-
-
 @lru_cache(maxsize=32)
-def _slots(layer_sizes: tuple[int, ...]) -> tuple[Slot, ...]:
+def _slots(layer_sizes: tuple[int, ...]) -> tuple[tuple[int, int, tuple[int, ...]], ...]:
+    """(start, stop, shape) of W0, b0, W1, b1, ... in the packed vector."""
     slots = []
     start = 0
     for n_in, n_out in itertools.pairwise(layer_sizes):
@@ -214,19 +210,22 @@ def _slots(layer_sizes: tuple[int, ...]) -> tuple[Slot, ...]:
     return tuple(slots)
 
 
-def parameter_slots(layer_sizes: Sequence[int]) -> tuple[Slot, ...]:
-    """Where each parameter array lies in the packed vector (:meth:`Network.packed_params`):
-    ``(start, stop, shape)`` for W0, b0, W1, b1, ...; the last ``stop`` is n_params."""
-    return _slots(tuple(layer_sizes))
+def _views(flat: Array, slots: tuple[tuple[int, int, tuple[int, ...]], ...]) -> list[Array]:
+    # A bias is its slice as it is: reshaping it too would cost a third more.
+    return [flat[a:b] if len(shape) == 1 else flat[a:b].reshape(shape) for a, b, shape in slots]
 
 
 def packed_views(flat: Array, layer_sizes: Sequence[int]) -> list[Array]:
-    """W0, b0, W1, b1, ... as views of the packed vector ``flat`` (n_params,)."""
-    # A bias is its slice as it is: reshaping it too would cost a third more.
-    return [
-        flat[a:b] if len(shape) == 1 else flat[a:b].reshape(shape)
-        for a, b, shape in _slots(tuple(layer_sizes))
-    ]
+    """W0, b0, W1, b1, ... as views of a packed vector ``flat`` (n_params,), laid out as
+    :meth:`Network.packed_params` is: the arrays one after the other, each row-major."""
+    return _views(flat, _slots(tuple(layer_sizes)))
+
+
+def empty_packed(layer_sizes: Sequence[int]) -> tuple[Array, list[Array]]:
+    """A new, uninitialised packed vector (n_params,) and W0, b0, W1, b1, ... as its views."""
+    slots = _slots(tuple(layer_sizes))
+    flat = np.empty(slots[-1][1])
+    return flat, _views(flat, slots)
 
 
 def interleave(weights: Sequence[Array], biases: Sequence[Array]) -> list[Array]:
@@ -286,8 +285,8 @@ __all__ = [
     "INIT_SCHEMES",
     "Network",
     "course_example",
+    "empty_packed",
     "initialise",
     "interleave",
     "packed_views",
-    "parameter_slots",
 ]
