@@ -18,7 +18,14 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QSignalBlocker, Qt
 from PySide6.QtGui import QPainter
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QGraphicsItem,
+    QHBoxLayout,
+    QLabel,
+    QVBoxLayout,
+    QWidget,
+)
 
 from mlpviz.engine.network import Network
 from mlpviz.engine.numbers import format_number
@@ -149,8 +156,11 @@ class DataView(QWidget):
         plot.addItem(self.curve)
         self.train_points = pg.ScatterPlotItem(size=POINT_SIZE)
         self.test_points = pg.ScatterPlotItem(size=POINT_SIZE)
-        plot.addItem(self.train_points)
-        plot.addItem(self.test_points)
+        for points in (self.train_points, self.test_points):
+            # The samples stay put while training redraws the heatmap under them: kept as
+            # a pixmap, they are not drawn again point by point at every live repaint.
+            points.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+            plot.addItem(points)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)

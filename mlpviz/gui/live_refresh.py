@@ -3,9 +3,11 @@
 While training runs, every hand-over to the SessionModel (``trained``) would make each
 live view update at once, and Qt would then paint them all in one pass: the sum of their
 costs is how long input waits. A view that is costly to update instead goes through a
-:class:`LiveRefresh` with its own small delay, so the decision boundary, the curves and
-the diagram's neuron maps are updated and painted in turn, each in its own visit of the
-event loop (superqt's trailing throttler: a burst of triggers gives one refresh).
+:class:`LiveRefresh` with its own small delay, so the decision boundary, the curves, the
+neuron maps and layer health are updated and painted in turn, each in its own visit of
+the event loop (superqt's trailing throttler: a burst of triggers gives one refresh).
+The maps on the diagram's nodes follow the diagram's own, slower live rate instead
+(mlpviz/gui/neuron_maps.py).
 Outside live training a view refreshes at once, as before.
 """
 
@@ -18,11 +20,13 @@ from PySide6.QtWidgets import QWidget
 
 from mlpviz.gui.session_model import SessionModel
 
-DATA_VIEW_MS = 8
-LOSS_PLOT_MS = 30
-NODE_MAPS_MS = 50
-PANELS_MS = 15
-"""Delays after a live hand-over, one per view, so that no two paint together."""
+DATA_VIEW_MS = 0
+LOSS_PLOT_MS = 1
+PANELS_MS = 2
+"""Delays after a live hand-over, one per view, so that the views update in turn, each
+in its own visit of the event loop; all shorter than the training controller's PAINT_MS,
+so that every view has followed a hand-over before training goes on (the controller
+then counts their cost when it decides the rate of repaints)."""
 
 
 class LiveRefresh(QObject):

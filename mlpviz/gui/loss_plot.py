@@ -44,6 +44,11 @@ COLOURS: dict[str, str] = {
 
 # Points get markers while there are few enough to tell apart.
 MAX_MARKED_POINTS = 40
+MIN_DRAWN_POINTS = 100
+POINTS_PER_PIXEL = 0.7
+"""A long history is drawn as the envelope of about this many points per pixel of the
+plot's width (never fewer than MIN_DRAWN_POINTS): wide antialiased lines cost Qt time per
+point, and more points than pixels look the same."""
 
 
 class _IntegerAxis(pg.AxisItem):
@@ -158,9 +163,9 @@ class LossPlot(QWidget):
                 f"{len(train)} train, {len(test)} test"
             )
         self._history_shown = len(ep) > 0
-        self._draw(self.train_curve, ep, train)
+        self._draw(self.train_curve, ep, train, self.plot_widget)
         if test_loss is not None and len(test):
-            self._draw(self.test_curve, ep, test)
+            self._draw(self.test_curve, ep, test, self.plot_widget)
         else:
             self.test_curve.setData([], [])
         for curve, values in (
@@ -171,8 +176,7 @@ class LossPlot(QWidget):
             if len(acc) != len(ep) or not np.isfinite(acc).any():
                 curve.setData([], [])
             else:
-                curve.setData(ep, acc)
-                curve.setSymbol("o" if len(ep) <= MAX_MARKED_POINTS else None)
+                self._draw(curve, ep, acc, self.accuracy_widget)
         self._refresh()
 
     def clear_history(self) -> None:
@@ -209,7 +213,8 @@ class LossPlot(QWidget):
     # --- model → view ----------------------------------------------------------------
     def _on_model_change(self) -> None:
         losses = self.model.stepper.losses_after_updates
-        self._draw(self.step_curve, np.arange(1, len(losses) + 1, dtype=float), np.asarray(losses))
+        x = np.arange(1, len(losses) + 1, dtype=float)
+        self._draw(self.step_curve, x, np.asarray(losses, dtype=float), self.plot_widget)
         self._refresh()
 
     def _on_history_changed(self) -> None:
@@ -233,9 +238,15 @@ class LossPlot(QWidget):
         self.plot_widget.getPlotItem().setLogMode(y=on)
         self._refresh()
 
-    def _draw(self, curve: pg.PlotDataItem, x: np.ndarray, y: np.ndarray) -> None:
-        curve.setData(x, y)
-        curve.setSymbol(self._names[curve][1] if len(x) <= MAX_MARKED_POINTS else None)
+    def _draw(
+        self, curve: pg.PlotDataItem, x: np.ndarray, y: np.ndarray, widget: pg.PlotWidget
+    ) -> None:
+        """``curve`` through (x, y), a long one as its envelope (see :func:`peak_envelope`)."""
+        width = widget.getPlotItem().getViewBox().width()
+        keep = peak_envelope(y, max(MIN_DRAWN_POINTS, int(width * POINTS_PER_PIXEL)))
+        curve.setData(x[keep], y[keep])
+        symbol = self._names[curve][1] if curve in self._names else "o"
+        curve.setSymbol(symbol if len(x) <= MAX_MARKED_POINTS else None)
 
     def _refresh(self) -> None:
         """Which curves show, the axis labels, the ranges and the latest value."""
@@ -266,7 +277,7 @@ class LossPlot(QWidget):
 
         shown = self.train_curve if history else self.step_curve
         if history:
-            epoch = round(float(self.train_curve.xData[-1]))
+            epoch = round(_last_x(self.train_curve))
             text = f"Train loss after epoch {epoch}: {float(self.train_curve.yData[-1]):.6g}"
             if self.test_curve.isVisible():
                 text += f"    test: {float(self.test_curve.yData[-1]):.6g}"
@@ -276,17 +287,95 @@ class LossPlot(QWidget):
                     text += f", test {_percent(self.test_accuracy_curve)}"
             self.latest_label.setToolTip(text)
         elif _count(self.step_curve):
-            n = _count(self.step_curve)
+            n = round(_last_x(self.step_curve))
             text = f"Loss after update {n}: {float(self.step_curve.yData[-1]):.6g}"
         else:
             text = "Loss after each update: none yet (step through to Update)"
         if self.latest_label.text() != text:
             self.latest_label.setText(text)
-        plot.setXRange(0.5, max(_count(shown), 1) + 0.5, padding=0.02)
-        plot.enableAutoRange(axis="y")
+        # Ranges in steps (axis_end, value_range): an axis whose range is unchanged is not
+        # drawn again, and its tick labels are most of what a repaint costs.
+        end = axis_end(_last_x(shown) if _count(shown) else 1.0)
+        plot.setXRange(0.5, end + 0.5, padding=0.02)
+        drawn = [c.yData for c in (self.train_curve, self.test_curve, self.step_curve)
+                 if c.isVisible() and _count(c)]  # fmt: skip
+        log = self.log_check.isChecked()
+        values = value_range([_log10(y) if log else y for y in drawn])
+        if values is not None:
+            plot.setYRange(*values, padding=0.05)
         if accuracy:
-            last = float(self.train_accuracy_curve.xData[-1])
-            self.accuracy_widget.getPlotItem().setXRange(0.5, last + 0.5, padding=0.02)
+            end = axis_end(_last_x(self.train_accuracy_curve))
+            self.accuracy_widget.getPlotItem().setXRange(0.5, end + 0.5, padding=0.02)
+        # The view boxes apply new ranges lazily, just before they paint, which moves the
+        # axes and makes Qt paint the plot twice; applied now, it paints once.
+        for widget in (self.plot_widget, self.accuracy_widget):
+            widget.getPlotItem().getViewBox().prepareForPaint()
+
+
+NICE_ENDS = (1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0)
+
+
+def axis_end(last: float) -> float:
+    """Where an axis of updates or epochs 1..``last`` ends: ``last`` itself up to 10, then
+    the first of 1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8 × 10^k at or above it. While training
+    adds epochs, the axis changes every 20–25 % of growth instead of at every epoch."""
+    if last <= 10:
+        return max(float(last), 1.0)
+    decade = 10.0 ** math.floor(math.log10(last))
+    return next(m * decade for m in NICE_ENDS if m * decade >= last)
+
+
+def value_range(curves: Sequence[np.ndarray]) -> tuple[float, float] | None:
+    """(low, high) over the finite values of ``curves``, widened to whole multiples of a
+    round step (1, 2 or 5 × 10^k) of about a sixth of their span; None if none is
+    finite. The range changes only when a value crosses such a step."""
+    finite = [c[np.isfinite(c)] for c in curves]
+    values = np.concatenate(finite) if finite else np.empty(0)
+    if not values.size:
+        return None
+    low, high = float(values.min()), float(values.max())
+    span = high - low
+    step = _round_step((span if span > 0 else abs(high) or 1.0) / 6)
+    if span == 0:
+        return low - step, high + step
+    return math.floor(low / step) * step, math.ceil(high / step) * step
+
+
+def _round_step(raw: float) -> float:
+    """The least of 1, 2, 5 × 10^k at or above ``raw`` > 0."""
+    decade = 10.0 ** math.floor(math.log10(raw))
+    return next(m * decade for m in (1.0, 2.0, 5.0, 10.0) if m * decade >= raw * (1 - 1e-12))
+
+
+def peak_envelope(y: np.ndarray, most: int) -> np.ndarray:
+    """Indices of the points to draw of a curve with values ``y: (n,)``: all of them when
+    n ≤ ``most``; otherwise, in buckets of consecutive points, the lowest and the highest
+    of each (in their order), at most about ``most`` in all, so that every peak and dip
+    stays; the first and the last point always. NaN is neither lowest nor highest unless
+    its whole bucket is NaN."""
+    n = len(y)
+    if n <= most:
+        return np.arange(n)
+    size = -(-2 * n // most)  # points per bucket, two kept of each
+    buckets = -(-n // size)
+    grid = np.full(buckets * size, np.nan)
+    grid[:n] = y
+    grid = grid.reshape(buckets, size)
+    nan = np.isnan(grid)
+    low = np.where(nan, np.inf, grid).argmin(axis=1)
+    high = np.where(nan, -np.inf, grid).argmax(axis=1)
+    starts = np.arange(buckets) * size
+    keep = np.concatenate([[0, n - 1], starts + low, starts + high])
+    return np.unique(keep[keep < n])
+
+
+def _log10(y: np.ndarray) -> np.ndarray:
+    """log10 of the positive values (what a log axis draws); the others left out."""
+    return np.log10(y[y > 0])
+
+
+def _last_x(curve: pg.PlotDataItem) -> float:
+    return float(curve.xData[-1])
 
 
 def _count(curve: pg.PlotDataItem) -> int:

@@ -13,6 +13,9 @@ enlarged above the others, with its range of values.
 
 from __future__ import annotations
 
+import math
+import time
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QObject, QRectF, Qt
@@ -29,7 +32,8 @@ from mlpviz.engine.network import Network
 from mlpviz.engine.numbers import format_number
 from mlpviz.engine.types import Array
 from mlpviz.gui.input_plane import InputPlane, input_plane, layer_values
-from mlpviz.gui.live_refresh import NODE_MAPS_MS, PANELS_MS, LiveRefresh
+from mlpviz.gui.live_refresh import PANELS_MS, LiveRefresh
+from mlpviz.gui.network_view import LIVE_EDGES_PER_SECOND
 from mlpviz.gui.session_model import SessionModel
 
 POSITIVE = np.array([0x00, 0x72, 0xB2], dtype=float)  # the diagram's blue
@@ -311,8 +315,8 @@ class NeuronMapOverlay(QObject):
         self.placed_layout: object = None
         # The diagram says when its nodes move (a rebuild for a new shape included).
         diagram.layout_changed.connect(self._on_layout_changed)  # type: ignore[attr-defined]
-        self._live = LiveRefresh(model, self.refresh, NODE_MAPS_MS, self)
-        model.trained.connect(self._live.trigger)
+        self._last_live = -math.inf
+        model.trained.connect(self._on_trained)
         model.network_changed.connect(self.refresh)
         model.data_changed.connect(self.rebuild)
         model.trained.connect(self._on_training)
@@ -330,6 +334,19 @@ class NeuronMapOverlay(QObject):
 
     def _wanted(self) -> bool:
         return self.shown and (self.model.training_live or bool(self.model.history.epoch))
+
+    def _on_trained(self) -> None:
+        # While training runs, the maps change with the diagram's edges: at most
+        # LIVE_EDGES_PER_SECOND times a second, in the same hand-over, so that the
+        # diagram, costly to paint, is painted once for both.
+        if self.model.training_live:
+            now = time.monotonic()
+            if now - self._last_live < 1.0 / LIVE_EDGES_PER_SECOND:
+                return
+            self._last_live = now
+        else:
+            self._last_live = -math.inf  # the next run's first hand-over shows at once
+        self.refresh()
 
     def _on_training(self) -> None:
         if self._wanted() != self._built_wanted:

@@ -35,6 +35,7 @@ import copy
 import math
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -48,8 +49,13 @@ from mlpviz.gui.session_model import SessionModel, copy_history
 
 CHUNK_SECONDS = 0.02
 """Longest stretch of training between two visits of the event loop."""
-FRAME_SECONDS = 1 / 15
-"""Shortest time between two live repaints (at most 15 a second)."""
+MIN_CHUNK_SECONDS = 0.002
+"""Shortest stretch of training before a repaint that is already due."""
+REPORT_SECONDS = 0.001
+"""How often the Trainer reports within a chunk (besides the end of every epoch): a chunk
+ends at most this much after its deadline."""
+FRAME_SECONDS = 1 / 30
+"""Shortest time between two live repaints (at most 30 a second)."""
 REPAINT_SHARE = 0.4
 """Live repaints (the views' updates and the painting that follows) may take at most this
 share of the time; slower views are repainted less often."""
@@ -97,6 +103,13 @@ def _sub(n: int) -> str:
     return str(n).translate(str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉"))
 
 
+def frame_interval(cost: float) -> float:
+    """Seconds from one live repaint to the next when a repaint (the hand-over, the views'
+    updates and the painting) took ``cost`` seconds: FRAME_SECONDS while that is at most
+    REPAINT_SHARE of the interval, longer for costlier repaints."""
+    return max(FRAME_SECONDS, cost / REPAINT_SHARE)
+
+
 def _finite_state(state: OptimizerState) -> bool:
     return all(np.isfinite(a).all() for a in [*state.velocity, *state.m, *state.v])
 
@@ -120,9 +133,15 @@ class TrainingController(QObject):
     message = Signal(str)
     non_finite = Signal(str)
 
-    def __init__(self, model: SessionModel, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        model: SessionModel,
+        parent: QObject | None = None,
+        clock: Callable[[], float] = time.perf_counter,
+    ) -> None:
         super().__init__(parent)
         self.model = model
+        self._clock = clock  # seconds: chunks, repaint times and samples/s (tests fake it)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self._run_chunk)
@@ -159,7 +178,8 @@ class TrainingController(QObject):
 
     @property
     def speed(self) -> int:
-        """Updates between repaints; 0 = as many as fit (repaints about 20 a second)."""
+        """Updates between repaints; 0 = as many as fit (up to 30 repaints a second, fewer
+        when the views cost more than REPAINT_SHARE of the time)."""
         return self._speed
 
     @property
@@ -235,8 +255,9 @@ class TrainingController(QObject):
         self._last_finite = None
         self._frame_updates = 0
         self._frame_start = None
-        self._next_frame = time.perf_counter() + FRAME_SECONDS
-        self._rate_mark = (time.perf_counter(), trainer.samples)
+        now = self._clock()
+        self._next_frame = now + FRAME_SECONDS
+        self._rate_mark = (now, trainer.samples)
         self._set_running(True)
         self._timer.start(0)
 
@@ -290,12 +311,15 @@ class TrainingController(QObject):
         that the event loop (input, painting) gets control back after either."""
         if not self._running:
             return
-        now = time.perf_counter()
+        now = self._clock()
         if self._frame_start is not None:
             # The event loop has painted the last hand-over: count its whole cost.
-            cost = now - self._frame_start
-            self._next_frame = self._frame_start + max(FRAME_SECONDS, cost / REPAINT_SHARE)
+            self._next_frame = self._frame_start + frame_interval(now - self._frame_start)
             self._frame_start = None
+        if self._frame_updates and not self._in_sync():
+            # The model was edited since the last chunk: its state wins, the trainer's
+            # unshown updates are dropped (as when stopping) and it is rebuilt below.
+            self._frame_updates = 0
         slow_frame_done = self._speed and self._frame_updates >= self._speed
         if self._frame_updates and (slow_frame_done or not self._speed):
             if now >= self._next_frame:
@@ -313,39 +337,49 @@ class TrainingController(QObject):
         if left == 0:
             self._stop(self._why_stopped(trainer))
             return
-        deadline = time.perf_counter() + CHUNK_SECONDS
+        deadline = now + CHUNK_SECONDS
+        if not self._speed:
+            # The chunk ends when the next repaint is due, so that it is not late by up
+            # to a chunk.
+            deadline = min(deadline, max(self._next_frame, now + MIN_CHUNK_SECONDS))
         # Overflow is not an error here: the Trainer reports the first non-finite value
         # and the NaN guard below pauses on it.
         with np.errstate(all="ignore"):
             self._train_until(trainer, left, deadline)
 
     def _train_until(self, trainer: Trainer, epochs: int, deadline: float) -> None:
-        generator = trainer.run(epochs, report_every=0.0)
+        # Slow motion counts every update; otherwise a report every REPORT_SECONDS is
+        # enough to stop near the deadline, and spares one per update.
+        every = 0.0 if self._speed else REPORT_SECONDS
+        generator = trainer.run(epochs, report_every=every)
+        first = trainer.updates
+        progress = None
         for progress in generator:
-            self._frame_updates += 1
+            if progress.non_finite is not None or progress.done:
+                break
+            if self._speed and self._frame_updates + trainer.updates - first >= self._speed:
+                break
+            if self._clock() >= deadline:
+                break
+        generator.close()
+        self._frame_updates += trainer.updates - first
+        if progress is not None:
             self._status = TrainingStatus(
                 progress.epoch, progress.updates, self._status.samples_per_second,
                 progress.batch_loss,
             )  # fmt: skip
             if progress.non_finite is not None:
-                generator.close()
                 self._on_non_finite(trainer, progress.network, progress.non_finite)
                 return
             if progress.done:
-                generator.close()
                 self._stop(self._why_stopped(trainer))
                 return
-            if self._speed and self._frame_updates >= self._speed:
-                break
-            if time.perf_counter() >= deadline:
-                break
-        generator.close()
         self._timer.start(0)
 
     def _publish(self, running: bool) -> None:
         trainer = self._trainer
         assert trainer is not None
-        start = time.perf_counter()
+        start = self._clock()
         mark_time, mark_samples = self._rate_mark
         if start > mark_time and trainer.samples > mark_samples:
             rate = (trainer.samples - mark_samples) / (start - mark_time)

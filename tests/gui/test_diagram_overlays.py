@@ -104,3 +104,40 @@ def test_each_hidden_neuron_shows_its_map_on_its_node(window: MainWindow, qtbot:
     assert bigger.width() == pytest.approx(HOVER_SCALE * rect.width())
     window.training.node_maps_action.setChecked(False)
     assert overlay.items == []
+
+
+def test_node_maps_follow_live_training_with_the_diagram_edges(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    model = window.model
+    overlay = window.training.node_maps
+    window.training.training_panel.step_action.trigger()
+    qtbot.waitUntil(lambda: model.history.epoch == [1], timeout=3000)
+    plane = overlay._plane
+    assert plane is not None
+    c = len(plane.xs) - 1
+
+    def shown_on_neuron_3(w: float) -> np.ndarray:
+        """The right edge of neuron 3's map for a = tanh(w·x1), by hand."""
+        a = np.tanh(w * plane.xs[c])
+        return 255 * (1 - a) + POSITIVE * a
+
+    def map_edge() -> np.ndarray:
+        return np.asarray(overlay.items[2].image)[0, c]
+
+    def trained(w: float, running: bool) -> None:
+        net = model.network.copy()
+        net.weights[0][2] = [w, 0.0]
+        net.biases[0][2] = 0.0
+        model.apply_training(net, OptimizerState(), model.history, running=running)
+
+    # The first live hand-over redraws the maps at once, in the same hand-over as the
+    # diagram's edges (one repaint of the diagram for both)...
+    trained(2.0, running=True)
+    np.testing.assert_allclose(map_edge(), shown_on_neuron_3(2.0), atol=1)
+    # ... the next one within 1/LIVE_EDGES_PER_SECOND s does not, as the edges do not ...
+    trained(0.5, running=True)
+    np.testing.assert_allclose(map_edge(), shown_on_neuron_3(2.0), atol=1)
+    # ... and stopping always brings them up to date.
+    trained(0.5, running=False)
+    np.testing.assert_allclose(map_edge(), shown_on_neuron_3(0.5), atol=1)

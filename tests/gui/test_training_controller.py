@@ -19,8 +19,11 @@ from mlpviz.engine.trainer import Trainer
 from mlpviz.gui.session_model import SessionModel
 from mlpviz.gui.training_controller import (
     CHUNK_SECONDS,
+    FRAME_SECONDS,
+    REPAINT_SHARE,
     TrainingController,
     describe_non_finite,
+    frame_interval,
 )
 
 
@@ -300,3 +303,69 @@ def test_new_data_pause_training(
     assert not controller.running
     assert messages[-1] == "Training paused: other data are loaded."
     assert model.network.layer_sizes == [2, 2, 1]
+
+
+READING = 0.001
+"""Fake seconds that pass at each reading of the clock."""
+
+
+class FakeClock:
+    """Seconds that pass a little at each reading, and when a test says so."""
+
+    def __init__(self, per_reading: float) -> None:
+        self.now = 0.0
+        self.per_reading = per_reading
+
+    def __call__(self) -> float:
+        self.now += self.per_reading
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+def live_handovers(qtbot: QtBot, view_cost: float, seconds: float) -> np.ndarray:
+    """Times (on a fake clock) of the live hand-overs while the xor trains for ``seconds``,
+    every hand-over costing ``view_cost`` seconds more (a view that is slow to update)."""
+    model = preset_model("xor")
+    model.set_training_config(replace(model.config, epochs=0), "No epoch limit")
+    clock = FakeClock(READING)
+    controller = TrainingController(model, clock=clock)
+    times: list[float] = []
+
+    def on_trained() -> None:
+        if model.training_live:
+            times.append(clock.now)
+            clock.advance(view_cost)
+
+    model.trained.connect(on_trained)
+    controller.play()
+    qtbot.waitUntil(lambda: clock.now >= seconds, timeout=20000)
+    controller.pause()
+    return np.array([t for t in times if t <= seconds])
+
+
+def test_frame_interval_grows_with_the_cost_of_a_repaint() -> None:
+    assert FRAME_SECONDS == pytest.approx(1 / 30)
+    assert frame_interval(0.0) == frame_interval(0.005) == FRAME_SECONDS
+    assert frame_interval(0.02) == pytest.approx(0.02 / REPAINT_SHARE)
+
+
+def test_cheap_views_are_repainted_30_times_a_second(qtbot: QtBot) -> None:
+    times = live_handovers(qtbot, view_cost=0.0, seconds=1.0)
+    gaps = np.diff(times)
+    # Never closer than a frame, and on time: a chunk of training ends when the next
+    # repaint is due (late only by the few readings of the clock around it). The old
+    # limit was 15 a second.
+    assert gaps.min() >= FRAME_SECONDS
+    assert gaps.max() <= FRAME_SECONDS + 6 * READING
+    assert 26 <= len(times) <= 30
+
+
+def test_costly_views_are_repainted_less_often(qtbot: QtBot) -> None:
+    cost = 0.03
+    times = live_handovers(qtbot, view_cost=cost, seconds=1.5)
+    gaps = np.diff(times)
+    # Repaints take at most REPAINT_SHARE of the time: 30 ms each, every 75 ms.
+    assert gaps.min() >= cost / REPAINT_SHARE
+    assert gaps.max() <= cost / REPAINT_SHARE + 6 * READING
