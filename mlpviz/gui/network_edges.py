@@ -23,8 +23,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QImage, QPainter, QPainterPath, QPen, QTransform
+from PySide6.QtCore import QPointF, QRect, QRectF, Qt
+from PySide6.QtGui import QColor, QImage, QPaintEngine, QPainter, QPainterPath, QPen, QTransform
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from mlpviz.engine.types import Array
@@ -48,10 +48,10 @@ MAX_DRAWN_EDGES = 10_000
 """A gap with more edges draws only this many, those of largest |w|, and says so under
 the gap: 100,000 edges are a uniform haze in which the strong ones cannot be seen."""
 DIM_ALPHA = 0.22
-"""The opacity of the gaps the phase is not working on (1 = full): their picture, faded."""
+"""The opacity of each batch of a gap the phase is not working on (1 = full)."""
 DIM_ALPHA_LARGE = 0.3
-"""The same for large networks, whose edges are faint already: at DIM_ALPHA a gap of
-10,000 translucent 1-pixel lines fades to nearly nothing."""
+"""On large networks, the opacity of such a gap's whole picture: its 1-pixel lines are
+translucent already, and at DIM_ALPHA 10,000 of them fade to nearly nothing."""
 
 
 def width_bins(values: Array, top: float) -> np.ndarray:
@@ -85,25 +85,33 @@ class EdgeBatch:
 
 
 class EdgePicture(QGraphicsItem):
-    """One graphics item drawing every edge batch, through an image of the view's pixels.
+    """One graphics item drawing every edge batch, through images of the view's pixels.
 
-    The image holds every batch at full strength and is stroked again only when the
-    batches, the item's transform to the view or the view's size change; a repaint copies
-    it gap by gap (the column strip from layer g to g+1), each gap with its opacity.
-    Painting with no widget (an export) strokes the batches directly.
+    ``strong`` holds every batch as drawn for the gaps the phase works on, ``dim`` as
+    drawn for the others: on small networks each batch at ``dim_opacity`` over the ones
+    before it (so where dim edges of different batches cross, the crossing is darker);
+    on large ones there is no ``dim`` image and the strong picture is copied at
+    ``dim_opacity``. The images are stroked again only when the batches change, or the
+    view's transform or size. A repaint copies them column strip by column strip (gap g
+    runs from layer g's column to layer g+1's), each gap's from its image.
+
+    Painting on anything but a raster device (an SVG export) strokes the batches there
+    directly, so vector output gets vector paths.
     """
 
-    def __init__(self, antialias: bool) -> None:
+    def __init__(self, antialias: bool, dim_opacity: float, dim_per_batch: bool) -> None:
         super().__init__()
         self._antialias = antialias
+        self._dim_opacity = dim_opacity
+        self._dim_per_batch = dim_per_batch
         self._batches: list[EdgeBatch] = []
         self._columns: list[float] = []  # x of every layer's column, data units
-        self._opacity: list[float] = []  # per gap
+        self._strong: frozenset[int] = frozenset()
         self._bounds = QRectF()
-        self._image: QImage | None = None
-        self._image_key: tuple[object, ...] | None = None
+        self._images: tuple[QImage, QImage | None] | None = None
+        self._images_key: tuple[object, ...] | None = None
         self.renders = 0
-        """How often the batches were stroked into the image (read by tests)."""
+        """How often the batches were stroked into the images (read by tests)."""
 
     def set_batches(
         self, batches: Sequence[EdgeBatch], columns: Sequence[float], bounds: QRectF
@@ -114,15 +122,13 @@ class EdgePicture(QGraphicsItem):
             self._bounds = QRectF(bounds)
         self._batches = list(batches)
         self._columns = [float(x) for x in columns]
-        if len(self._opacity) != len(self._columns) - 1:
-            self._opacity = [1.0] * (len(self._columns) - 1)
-        self._image_key = None
+        self._images, self._images_key = None, None
         self.update()
 
-    def set_opacities(self, opacities: Sequence[float]) -> None:
-        """Each gap's opacity (1 = full); the image stays as it is."""
-        if list(opacities) != self._opacity:
-            self._opacity = [float(o) for o in opacities]
+    def set_strong(self, gaps: frozenset[int]) -> None:
+        """Draw these gaps strong, the others dim; the images stay as they are."""
+        if gaps != self._strong:
+            self._strong = frozenset(gaps)
             self.update()
 
     @property
@@ -130,8 +136,8 @@ class EdgePicture(QGraphicsItem):
         return list(self._batches)
 
     @property
-    def opacities(self) -> list[float]:
-        return list(self._opacity)
+    def strong_gaps(self) -> frozenset[int]:
+        return self._strong
 
     def boundingRect(self) -> QRectF:
         return QRectF(self._bounds)
@@ -144,61 +150,135 @@ class EdgePicture(QGraphicsItem):
     ) -> None:
         if not self._batches:
             return
-        if widget is None:
-            painter.save()
-            for g in range(len(self._opacity)):
-                painter.setOpacity(self._opacity[g])
-                self._stroke(painter, g)
-            painter.restore()
-            return
-        ratio = widget.devicePixelRatioF()
-        width, height = widget.width(), widget.height()
-        if width <= 0 or height <= 0:
-            return
+        engine = painter.paintEngine()
         world = painter.transform()
-        key = (_transform_key(world), width, height, ratio)
-        if self._image is None or key != self._image_key:
-            self._image = self._render(world, width, height, ratio)
-            self._image_key = key
+        # Widget coordinates → device pixels: the device pixel ratio, and for a widget
+        # painted into a larger picture (an export) its place and scale there.
+        inverse, invertible = world.inverted()
+        outer = inverse * painter.deviceTransform()
+        if (
+            widget is None
+            or engine is None
+            or engine.type() != QPaintEngine.Type.Raster
+            or not invertible
+            or (outer.m12(), outer.m21(), outer.m13(), outer.m23()) != (0, 0, 0, 0)
+            or outer.m11() <= 0
+            or not math.isclose(outer.m11(), outer.m22())
+        ):
+            self._paint_directly(painter)
+            return
+        scale = outer.m11()
+        area = outer.mapRect(QRectF(widget.rect())).toAlignedRect()
+        if area.isEmpty():
+            return
+        key = (_transform_key(world), _transform_key(outer), area.getRect())
+        if self._images is None or key != self._images_key:
+            self._images = self._render(world, outer, area)
+            self._images_key = key
+        strong, dim = self._images
+        # Device pixels of the image → widget coordinates, in which the painter then draws.
+        x0 = (area.left() - outer.dx()) / scale
+        y0 = (area.top() - outer.dy()) / scale
+        cuts = [
+            round(world.map(QPointF(x, 0)).x() * scale + outer.dx()) - area.left()
+            for x in self._columns[1:-1]
+        ]
+        # Strips meet at the columns, on whole device pixels, so none is copied twice.
+        cuts = [0, *cuts, area.width()]
         painter.save()
         painter.resetTransform()
-        # Strips meet at the columns, on whole device pixels, so none is copied twice.
-        edges = [0] + [round(world.map(QPointF(x, 0)).x() * ratio) for x in self._columns[1:-1]]
-        edges.append(self._image.width())
-        for g, opacity in enumerate(self._opacity):
-            left, right = sorted((edges[g], edges[g + 1]))
-            left, right = max(left, 0), min(right, self._image.width())
+        for g in range(len(self._columns) - 1):
+            left, right = sorted((cuts[g], cuts[g + 1]))
+            left, right = max(left, 0), min(right, area.width())
             if right <= left:
                 continue
-            source = QRectF(left, 0, right - left, self._image.height())
-            target = QRectF(left / ratio, 0, (right - left) / ratio, height)
+            image, opacity = strong, 1.0
+            if g not in self._strong:
+                image, opacity = (dim, 1.0) if dim is not None else (strong, self._dim_opacity)
+            source = QRectF(left, 0, right - left, area.height())
+            target = QRectF(x0 + left / scale, y0, (right - left) / scale, area.height() / scale)
             painter.setOpacity(opacity)
-            painter.drawImage(target, self._image, source)
+            painter.drawImage(target, image, source)
         painter.restore()
 
-    def _render(self, world: QTransform, width: int, height: int, ratio: float) -> QImage:
-        image = QImage(
-            round(width * ratio), round(height * ratio), QImage.Format.Format_ARGB32_Premultiplied
-        )
-        image.setDevicePixelRatio(ratio)
-        image.fill(Qt.GlobalColor.transparent)
-        painter = QPainter(image)
-        # A clip as large as the image: Qt then strokes 1-pixel aliased lines one by one
-        # (its cosmetic stroker), 10 to 20 times faster than the whole path at once.
-        painter.setClipRect(QRectF(0, 0, width, height))
-        painter.setTransform(world)
-        for g in range(len(self._opacity)):
-            self._stroke(painter, g)
-        painter.end()
-        self.renders += 1
-        return image
+    def _paint_directly(self, painter: QPainter) -> None:
+        painter.save()
+        for g in range(len(self._columns) - 1):
+            for batch in self._batches:
+                if batch.gap == g:
+                    # Each batch translucent as a whole, as the dim picture draws them.
+                    painter.setOpacity(1.0 if g in self._strong else self._dim_opacity)
+                    self._stroke(painter, batch)
+        painter.restore()
 
-    def _stroke(self, painter: QPainter, gap: int) -> None:
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, self._antialias)
+    def _render(
+        self, world: QTransform, outer: QTransform, area: QRect
+    ) -> tuple[QImage, QImage | None]:
+        """The strong and dim images of ``area`` (device pixels), the item drawn there as
+        ``world`` and then ``outer`` place it."""
+        scale = outer.m11()
+        # The image's pixels are device pixels from the area's corner; its device pixel
+        # ratio is the scale, so pens are drawn as on the device itself.
+        shift = QTransform.fromTranslate(
+            (outer.dx() - area.left()) / scale, (outer.dy() - area.top()) / scale
+        )
+
+        def image() -> QImage:
+            made = QImage(area.size(), QImage.Format.Format_ARGB32_Premultiplied)
+            made.setDevicePixelRatio(scale)
+            made.fill(Qt.GlobalColor.transparent)
+            return made
+
+        def painter_on(target: QImage) -> QPainter:
+            painter = QPainter(target)
+            # A clip as large as the image: Qt then strokes 1-pixel aliased lines one by
+            # one (its cosmetic stroker), 10 to 20 times faster than the whole path at once.
+            painter.setClipRect(QRectF(0, 0, area.width() / scale, area.height() / scale))
+            painter.setTransform(world * shift)
+            return painter
+
+        strong = image()
+        self.renders += 1
+        if not self._dim_per_batch:
+            painter = painter_on(strong)
+            for batch in self._batches:
+                self._stroke(painter, batch)
+            painter.end()
+            return strong, None
+        # Each batch stroked once into a scratch image, then laid over the strong picture
+        # as it is and over the dim one at the dim opacity: as if stroked translucent
+        # (Qt then fills a batch as one self-overlapping polygon, ten times slower).
+        dim, scratch = image(), image()
+        on_strong, on_dim = QPainter(strong), QPainter(dim)
+        on_dim.setOpacity(self._dim_opacity)
+        to_pixels = world * shift * QTransform.fromScale(scale, scale)
         for batch in self._batches:
-            if batch.gap == gap:
-                painter.setPen(batch.pen)
-                painter.drawPath(batch.path)
+            # Only the pixels the batch may cover: a gap's strip, not the whole view.
+            reach = batch.pen.widthF() * scale + 2
+            covered = to_pixels.mapRect(batch.path.controlPointRect())
+            pixels = covered.adjusted(-reach, -reach, reach, reach).toAlignedRect()
+            pixels &= scratch.rect()
+            if pixels.isEmpty():
+                continue
+            logical = QRectF(pixels.topLeft().toPointF() / scale, pixels.size().toSizeF() / scale)
+            painter = painter_on(scratch)
+            painter.save()
+            painter.resetTransform()
+            painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_Source)
+            painter.fillRect(logical, Qt.GlobalColor.transparent)
+            painter.restore()
+            self._stroke(painter, batch)
+            painter.end()
+            on_strong.drawImage(logical, scratch, QRectF(pixels))
+            on_dim.drawImage(logical, scratch, QRectF(pixels))
+        on_strong.end()
+        on_dim.end()
+        return strong, dim
+
+    def _stroke(self, painter: QPainter, batch: EdgeBatch) -> None:
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, self._antialias)
+        painter.setPen(batch.pen)
+        painter.drawPath(batch.path)
 
 
 def _transform_key(t: QTransform) -> tuple[float, ...]:
@@ -224,7 +304,11 @@ class EdgeBatches:
         self._focus: frozenset[int] = frozenset(range(layout.depth))
         # Large networks' 1-pixel lines stay aliased: 10,000 of them would otherwise take
         # as long to stroke as the wide ones.
-        self.picture: EdgePicture | None = EdgePicture(antialias=small)
+        self.picture: EdgePicture | None = EdgePicture(
+            antialias=small,
+            dim_opacity=DIM_ALPHA if small else DIM_ALPHA_LARGE,
+            dim_per_batch=small,
+        )
         # Above the selection halo (1), below the nodes (10).
         self.picture.setZValue(2)
         view_box.addItem(self.picture, ignoreBounds=True)
@@ -289,8 +373,7 @@ class EdgeBatches:
         self._focus = frozenset(gaps)
         if self.picture is None:
             return
-        dim = DIM_ALPHA if self._small else DIM_ALPHA_LARGE
-        self.picture.set_opacities([1.0 if g in gaps else dim for g in range(self._layout.depth)])
+        self.picture.set_strong(self._focus)
 
     def pen(self, gap: int, sign: int, width_bin: int) -> QPen:
         """The pen of a batch at full strength: width by |w| on networks small enough to

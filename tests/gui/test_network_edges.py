@@ -11,14 +11,16 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, QRectF, Qt
-from PySide6.QtGui import QColor, QImage, QPainter
+from PySide6.QtGui import QColor, QImage, QPainter, QPainterPath, QPen
+from PySide6.QtWidgets import QGraphicsScene, QGraphicsView
 from pytestqt.qtbot import QtBot
 
 from mlpviz.engine.datasets import Dataset
 from mlpviz.engine.network import initialise
 from mlpviz.engine.session import Session, default_session
 from mlpviz.engine.stepper import Phase, PhaseKind
-from mlpviz.gui.network_edges import EdgeBatches
+from mlpviz.gui.exports import render_png
+from mlpviz.gui.network_edges import EdgeBatch, EdgeBatches, EdgePicture
 from mlpviz.gui.network_view import NetworkView
 from mlpviz.gui.session_model import SessionModel
 
@@ -284,7 +286,7 @@ def test_large_networks_draw_one_pixel_solid_lines(qtbot: QtBot) -> None:
         if (gap, sign, width_bin + 1) in alpha:
             assert alpha[gap, sign, width_bin + 1] > a
     assert edges_of(view).picture is not None
-    assert edges_of(view).picture.opacities == [1.0, pytest.approx(0.3)]
+    assert edges_of(view).picture.strong_gaps == {0}
 
 
 def test_a_render_without_a_view_draws_the_edges(course_model: SessionModel, qtbot: QtBot) -> None:
@@ -308,3 +310,66 @@ def test_a_render_without_a_view_draws_the_edges(course_model: SessionModel, qtb
     point = view.map_to_viewport(*view.edge_point(1, 0, 1, 0.25))
     near = [image.pixelColor(point + QPoint(0, d)) for d in range(-1, 2)]
     assert min(distance(c, mix(BLUE, WHITE, 0.22)) for c in near) <= 3
+
+
+def test_dim_batches_lie_over_one_another_like_translucent_strokes(qtbot: QtBot) -> None:
+    """A dim gap draws each batch at 0.22 over the ones before it: where lines of two
+    batches cross, (1 − 0.22)² of the background shows through; within one batch the
+    lines are one layer."""
+    pen = QPen(BLUE, 6.0)
+    pen.setCosmetic(True)
+    pen.setCapStyle(Qt.PenCapStyle.FlatCap)
+
+    def batch(number: int, lines: list[tuple[float, float, float, float]]) -> EdgeBatch:
+        path = QPainterPath()
+        for x0, y0, x1, y1 in lines:
+            path.moveTo(x0, y0)
+            path.lineTo(x1, y1)
+        return EdgeBatch(0, 0, number, pen, np.arange(len(lines)), path)
+
+    # A cross of two batches around (50, 50); a cross within one batch around (150, 50).
+    batches = [
+        batch(0, [(10, 50, 90, 50), (110, 50, 190, 50), (150, 10, 150, 90)]),
+        batch(1, [(50, 10, 50, 90)]),
+    ]
+    picture = EdgePicture(antialias=True, dim_opacity=0.22, dim_per_batch=True)
+    picture.set_batches(batches, [0.0, 200.0], QRectF(0, 0, 200, 100))
+    scene = QGraphicsScene()
+    scene.addItem(picture)
+    view = QGraphicsView(scene)
+    qtbot.addWidget(view)
+    view.setFrameShape(QGraphicsView.Shape.NoFrame)
+    view.setBackgroundBrush(WHITE)
+    view.setSceneRect(0, 0, 200, 100)
+    view.resize(200, 100)
+    view.show()
+    qtbot.waitExposed(view)
+
+    def colour_at(x: int, y: int) -> QColor:
+        image = view.viewport().grab().toImage()
+        return image.pixelColor(view.mapFromScene(x, y))
+
+    picture.set_strong(frozenset())
+    assert distance(colour_at(30, 50), mix(BLUE, WHITE, 0.22)) <= 3  # one line
+    assert distance(colour_at(50, 50), mix(BLUE, WHITE, 1 - 0.78**2)) <= 3  # two batches
+    assert distance(colour_at(150, 50), mix(BLUE, WHITE, 0.22)) <= 3  # one batch
+    picture.set_strong(frozenset({0}))
+    for x in (30, 50, 150):
+        assert distance(colour_at(x, 50), mix(BLUE, WHITE, 1.0)) <= 3
+
+
+def test_a_png_export_at_twice_the_size_strokes_the_edges_at_that_size(
+    course_model: SessionModel, qtbot: QtBot
+) -> None:
+    """Exports paint the view into a larger image: the edges are stroked for it, not an
+    enlarged copy of the screen's picture (which would be twice as thick and blurred)."""
+    view = shown(qtbot, course_model, 800, 500)
+    course_model.go_to(FORWARD_1)
+    grab(view)  # the screen's picture exists
+    image = render_png(view, scale=2)
+    # w22: level, 5.5 px wide; fixed-width lines keep their width in pixels at 2×.
+    point = view.canvas.mapTo(view, view.map_to_viewport(*view.edge_point(0, 1, 1, 0.25))) * 2
+    column = [coverage(image.pixelColor(point + QPoint(0, d)), BLUE) for d in range(-10, 11)]
+    assert column[0] == column[-1] == 0.0
+    assert sum(column) == pytest.approx(5.5, abs=0.5)
+    assert sum(0.05 < c < 0.95 for c in column) <= 2  # sharp: one soft pixel on each side
