@@ -120,6 +120,8 @@ class LossPlot(QWidget):
         plots.addWidget(self.plot_widget, 3)
         plots.addWidget(self.accuracy_widget, 2)
         self._legend_listed: tuple[pg.PlotDataItem, ...] | None = None
+        self._steps_drawn: list[float] | None = None
+        """The losses after updates the step curve shows."""
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(row)
@@ -213,6 +215,9 @@ class LossPlot(QWidget):
     # --- model → view ----------------------------------------------------------------
     def _on_model_change(self) -> None:
         losses = self.model.stepper.losses_after_updates
+        if self._steps_drawn == losses:
+            return  # most phases add no loss: the plot need not be drawn again
+        self._steps_drawn = list(losses)
         x = np.arange(1, len(losses) + 1, dtype=float)
         self._draw(self.step_curve, x, np.asarray(losses, dtype=float), self.plot_widget)
         self._refresh()

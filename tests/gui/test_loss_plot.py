@@ -109,3 +109,16 @@ def test_log_scale_toggle_takes_zero_losses_without_warnings(plot: LossPlot) -> 
     assert np.isnan(shown[2])
     plot.log_check.setChecked(False)
     assert plot.train_curve.opts["logMode"] == [False, False]
+
+
+def test_an_edit_that_changes_the_loss_after_the_update_redraws_its_point(
+    plot: LossPlot,
+) -> None:
+    m = plot.model
+    step_to_update(m)
+    m.set_learning_rate(0.0)  # no step at all: the loss after is the loss before
+    if m.phase.kind is not PhaseKind.UPDATE:
+        step_to_update(m)
+    x, y = points(plot.step_curve)
+    np.testing.assert_array_equal(x, [1.0])
+    assert y[0] == pytest.approx(0.524926, abs=1e-6)
