@@ -9,7 +9,13 @@ from mlpviz.engine.backprop import loss_value
 from mlpviz.engine.datasets import Dataset
 from mlpviz.engine.network import course_example, initialise
 from mlpviz.engine.optimizers import Optimizer, OptimizerConfig
-from mlpviz.engine.trainer import Trainer, TrainingConfig, accuracy, train_step
+from mlpviz.engine.trainer import (
+    PACKED_UPDATE_MAX_PARAMS,
+    Trainer,
+    TrainingConfig,
+    accuracy,
+    train_step,
+)
 
 XOR_X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
 XOR_Y = np.array([[0.0], [1.0], [1.0], [0.0]])
@@ -157,3 +163,18 @@ def test_momentum_and_adam_steps_keep_their_state_per_array() -> None:
         state = optimizer.state.velocity if name == "momentum" else optimizer.state.m
         assert [s.shape for s in state] == [(2, 2), (2,), (1, 2), (1,)]
         assert step.after.first_non_finite() is None
+
+
+def test_a_large_network_is_updated_array_by_array_by_the_same_rule() -> None:
+    net = initialise([200, 100, 1], ["tanh", "sigmoid"], "xavier", seed=3)
+    assert net.n_params > PACKED_UPDATE_MAX_PARAMS
+    rng = np.random.default_rng(0)
+    x, y = rng.normal(size=(4, 200)), rng.uniform(size=(4, 1))
+    step = train_step(net, Optimizer(OptimizerConfig("sgd", 0.3)), x, y, "mse")
+    grads = step.backward.grad_weights + step.backward.grad_biases
+    news = step.after.weights + step.after.biases
+    for p, g, new in zip(net.weights + net.biases, grads, news, strict=True):
+        np.testing.assert_allclose(new, p - 0.3 * g, rtol=1e-15, atol=1e-17)
+    assert step.after.first_non_finite() is None
+    step.after.biases[0][7] = np.inf
+    assert step.after.first_non_finite() == "biases[0][7] = inf"

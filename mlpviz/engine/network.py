@@ -111,29 +111,41 @@ class Network:
         the arrays the network was built with; once an array has been replaced, a new
         vector gathered from the arrays in force.
         """
+        flat = self._own_packed()
+        return flat if flat is not None else np.concatenate(self.params(), axis=None)
+
+    def _own_packed(self) -> Array | None:
+        """The vector weights and biases are views of, or None if they no longer all are."""
         packed = self._packed
-        if packed is not None:
-            flat, weights, biases = packed
-            # The very views made from flat (identity), and not copies of them (a deep
-            # copy copies each view on its own, so its views are no longer flat's).
-            if (
-                len(self.weights) == len(weights)
-                and len(self.biases) == len(biases)
-                and all(map(operator.is_, self.weights, weights))
-                and all(map(operator.is_, self.biases, biases))
-                and weights[0].base is flat
-            ):
-                return flat
-        return np.concatenate(self.params(), axis=None)
+        if packed is None:
+            return None
+        flat, weights, biases = packed
+        # The very views made from flat (identity), and not copies of them (a deep copy
+        # copies each view on its own, so its views are no longer flat's).
+        if (
+            len(self.weights) == len(weights)
+            and len(self.biases) == len(biases)
+            and all(map(operator.is_, self.weights, weights))
+            and all(map(operator.is_, self.biases, biases))
+            and weights[0].base is flat
+        ):
+            return flat
+        return None
 
     def first_non_finite(self) -> str | None:
         """Where the first NaN or infinity sits, e.g. "weights[1][0, 2] = nan"; None if none."""
-        # The trainer asks after every update, so the common answer comes first, from one
-        # dot product: Σ p² is finite only if every entry is (NaN and ±inf propagate);
-        # entries so large that Σ p² overflows go on to the search below.
-        flat = self.packed_params()
-        if math.isfinite(np.vdot(flat, flat)):  # vdot: no overflow warning, unlike dot
-            return None
+        # The trainer asks after every update, so the common answer comes first, from dot
+        # products: Σ p² is finite only if every entry is (NaN and ±inf propagate);
+        # entries so large that Σ p² overflows go on to the search below. vdot, unlike
+        # dot, does not warn when it overflows.
+        flat = self._own_packed()
+        if flat is not None:
+            if math.isfinite(np.vdot(flat, flat)):
+                return None
+        else:
+            params = self.params()
+            if math.isfinite(sum(map(np.vdot, params, params))):
+                return None
         for l in range(self.depth):
             for name, arr in (("weights", self.weights[l]), ("biases", self.biases[l])):
                 bad = np.argwhere(~np.isfinite(arr))
