@@ -55,6 +55,7 @@ from mlpviz.gui.network_layout import (
     hit_test,
     label_density,
 )
+from mlpviz.gui.network_nodes import NodeDiscs
 from mlpviz.gui.network_texts import DiagramText, Progress, compact_lines, focus, progress
 from mlpviz.gui.session_model import Selection, SessionModel
 
@@ -98,12 +99,11 @@ class NetworkView(QWidget):
         self._node_text_radius: list[float] = []  # per layer, the largest text's, px
         self._edges: EdgeBatches | None = None
         self._text: DiagramText | None = None
-        self._nodes: list[pg.ScatterPlotItem] = []
-        """The discs: one item per column, then one per bias node, each drawn with one
-        brush and pen, so a phase restyles the two columns it moves between, not every
-        node (a 784-128-64-10 network has 989)."""
+        self._nodes: NodeDiscs | None = None
+        """The discs in groups: one per column, then one per bias node, each drawn with
+        one brush and pen, so a phase restyles the two columns it moves between."""
         self._node_styles: list[tuple[object, ...] | None] = []
-        """Each item of _nodes → the style it was last given (see _update_highlight)."""
+        """Each group of _nodes → the style it was last given (see _update_highlight)."""
         self._ring: pg.ScatterPlotItem | None = None
         self._halo: pg.PlotCurveItem | None = None
         self._node_labels: list[list[DiagramLabel]] = []
@@ -267,15 +267,13 @@ class NetworkView(QWidget):
         self._layout = layout
         depth = layout.depth
         self._segments = [layout.segments(g) for g in range(depth)]
-        assert self._edges is not None and self._text is not None and self._nodes
+        assert self._edges is not None and self._text is not None and self._nodes is not None
         self._edges.set_layout(layout, self._segments)
         self._text.layout = layout
-        size = NODE_DOT_PX if self._nodes[0].opts["pxMode"] else 2 * layout.radius
-        for l in range(depth + 1):
-            self._nodes[l].setData(x=layout.node_x[l], y=layout.node_y[l], size=size)
-        for l in range(depth):
-            bias = self._nodes[depth + 1 + l]
-            bias.setData(x=[layout.column(l)], y=[layout.bias_y[l]], size=size)
+        columns = [(layout.node_x[l], layout.node_y[l]) for l in range(depth + 1)]
+        biases = [([layout.column(l)], [layout.bias_y[l]]) for l in range(depth)]
+        self._nodes.set_groups([*columns, *biases], layout.radius)
+        self._node_styles = [None] * len(self._nodes)
         for l, labels in enumerate(self._node_labels):
             for label, x, y in zip(labels, layout.node_x[l], layout.node_y[l], strict=True):
                 label.setPos(float(x), float(y))
@@ -291,7 +289,7 @@ class NetworkView(QWidget):
         self._close_editor()
         if self._edges is not None:
             self._edges.remove()
-        old = [*self._notes, *self._nodes, self._ring, self._halo]
+        old = [*self._notes, self._nodes, self._ring, self._halo]
         for item in [*old, self._loss_label]:
             if item is not None:
                 self.view_box.removeItem(item)
@@ -311,14 +309,9 @@ class NetworkView(QWidget):
         self._text = DiagramText(self.model, layout)
 
         dots = rows > DOT_NODES_ROWS
-        self._nodes = [
-            pg.ScatterPlotItem(pxMode=dots, antialias=True, symbol="o")
-            for _ in range(2 * depth + 1)
-        ]
-        self._node_styles = [None] * len(self._nodes)
-        for item in self._nodes:
-            item.setZValue(10)
-            self.view_box.addItem(item, ignoreBounds=True)
+        self._nodes = NodeDiscs(dots=dots, dot_px=NODE_DOT_PX)
+        self._nodes.setZValue(10)
+        self.view_box.addItem(self._nodes, ignoreBounds=True)
         self._ring = pg.ScatterPlotItem(pxMode=False, antialias=True, symbol="o")
         self._ring.setZValue(12)
         self.view_box.addItem(self._ring, ignoreBounds=True)
@@ -397,8 +390,9 @@ class NetworkView(QWidget):
 
     def node_fills(self) -> list[str]:
         """The fill colour (#rrggbb) of each column's discs, layer 0 to L, as drawn."""
+        assert self._nodes is not None
         depth = self.diagram_layout.depth
-        return [item.opts["brush"].color().name() for item in self._nodes[: depth + 1]]
+        return [self._nodes.style(l)[0].color().name() for l in range(depth + 1)]
 
     def edge_item_count(self) -> int:
         """Graphics items drawing the edges (a few batches, never one per edge)."""
@@ -511,12 +505,12 @@ class NetworkView(QWidget):
         strong = [l == layer for l in range(layout.depth + 1)]
         fills += [COLOURS["bias_node"]] * layout.depth
         strong += [l in gaps for l in range(layout.depth)]
-        for n, item in enumerate(self._nodes):
+        assert self._nodes is not None
+        for n in range(len(self._nodes)):
             style = (fills[n], strong[n], COLOURS["node_border"], k)
-            if style != self._node_styles[n]:  # restyling costs per node: only on a change
+            if style != self._node_styles[n]:
                 self._node_styles[n] = style
-                item.setBrush(pg.mkBrush(fills[n]))
-                item.setPen(strong_pen if strong[n] else dim_pen)
+                self._nodes.set_style(n, pg.mkBrush(fills[n]), strong_pen if strong[n] else dim_pen)
         for l, labels in enumerate(self._node_labels):
             for label in labels:
                 label.setOpacity(1.0 if l == layer else 0.55)

@@ -694,3 +694,35 @@ def test_a_step_places_the_labels_once(
     course_model.set_weight(0, 0, 0, 0.25)
     assert len(calls) == len(course_model.phases) + 1
     assert "0.25" in (view.edge_label_text(0, 0, 0) or "")
+
+
+def test_discs_are_painted_in_their_column_colours(
+    qtbot: QtBot, course_model: SessionModel
+) -> None:
+    from collections import Counter
+
+    from PySide6.QtGui import QColor
+
+    view = shown(qtbot, course_model)
+    course_model.step()  # Forward 1: the hidden layer is the one worked on
+    qtbot.wait(20)
+    image = view.canvas.viewport().grab().toImage()
+    layout = view.diagram_layout
+
+    def ring_colour(x: float, y: float) -> str:
+        """The commonest colour on a ring at 0.8 of the radius (the text is inside it)."""
+        seen: Counter[str] = Counter()
+        for k in range(24):
+            angle = 2 * math.pi * k / 24
+            p = view.map_to_viewport(
+                x + 0.8 * layout.radius * math.cos(angle), y + 0.8 * layout.radius * math.sin(angle)
+            )
+            seen[QColor(image.pixel(p.x(), p.y())).name()] += 1
+        return seen.most_common(1)[0][0]
+
+    focus, node = COLOURS["node_focus"].lower(), COLOURS["node"].lower()
+    bias = COLOURS["bias_node"].lower()
+    for l, expected in ((0, node), (1, focus), (2, node)):
+        for x, y in zip(layout.node_x[l], layout.node_y[l], strict=True):
+            assert ring_colour(float(x), float(y)) == expected, (l, x, y)
+    assert ring_colour(layout.column(0), layout.bias_y[0]) == bias
