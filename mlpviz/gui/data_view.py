@@ -172,7 +172,7 @@ class DataView(QWidget):
         self.y_feature.currentIndexChanged.connect(self._on_features_chosen)
         self._live = LiveRefresh(model, self.refresh, DATA_VIEW_MS, self)
         self._live.follow_training_in_sight(self)
-        model.network_changed.connect(self.refresh)
+        self._live.follow_changes_in_sight(model.network_changed)
         model.data_changed.connect(self._on_data_changed)
         model.structure_changed.connect(self._on_data_changed)
         self._style_plot()

@@ -93,9 +93,9 @@ class HealthView(QWidget):
 
         self._live = LiveRefresh(model, self.refresh, PANELS_MS, self)
         self._live.follow_training_in_sight(self)
-        model.network_changed.connect(self.refresh)
-        model.data_changed.connect(self.refresh)
-        model.training_changed.connect(self.refresh)
+        self._live.follow_changes_in_sight(
+            model.network_changed, model.data_changed, model.training_changed
+        )
         self.refresh()
 
     def refresh(self) -> None:

@@ -147,7 +147,7 @@ class NeuronMaps(QWidget):
 
         self._live = LiveRefresh(model, self.refresh, PANELS_MS, self)
         self._live.follow_training_in_sight(self)
-        model.network_changed.connect(self.refresh)
+        self._live.follow_changes_in_sight(model.network_changed)
         model.structure_changed.connect(self._rebuild)
         model.data_changed.connect(self._rebuild)
         self._rebuild()

@@ -89,3 +89,31 @@ def test_a_large_network_on_the_digits(window: MainWindow, qtbot: QtBot) -> None
     assert model.history.test_accuracy[-1] > 0.85
     assert "64 inputs" in ws.neuron_maps.note.text()
     assert window.network_view.edge_item_count() > 0
+
+
+def test_a_view_behind_a_tab_catches_up_when_shown_not_before(
+    window: MainWindow, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mlpviz.gui.data_view import DataView
+
+    docks = window.training.docks
+    window.findChild(type(docks["data_view"]), "dock-formula").raise_()
+    qtbot.wait(20)
+    view = window.training.data_view
+    assert view.visibleRegion().isEmpty()  # behind the formula's tab
+    calls: list[object] = []
+    drawing = DataView._draw_plane
+
+    def counted(self: DataView, net: object, plane: object) -> None:
+        calls.append(net)
+        drawing(self, net, plane)
+
+    monkeypatch.setattr(DataView, "_draw_plane", counted)
+    window.model.set_weight(0, 0, 0, 0.25)  # an edit of the weights, out of its sight
+    assert calls == []
+    docks["data_view"].raise_()
+    qtbot.waitUntil(lambda: len(calls) == 1)
+    assert calls[0] is window.model.network  # drawn for the edited network
+    qtbot.wait(20)
+    window.model.set_weight(0, 0, 0, 0.3)  # in sight: at once
+    assert len(calls) == 2
