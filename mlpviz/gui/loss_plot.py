@@ -17,7 +17,8 @@ from collections.abc import Sequence
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QGraphicsItem,
@@ -69,6 +70,23 @@ class _IntegerAxis(pg.AxisItem):
         return [str(round(v * scale)) for v in values]
 
 
+class _TextLine(QWidget):
+    """One line of text whose changes never reach the layouts around it: the label is
+    placed by hand, not by a layout, so its new texts stop here."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.label = QLabel(self)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+
+    def sizeHint(self) -> QSize:
+        return QSize(0, self.label.sizeHint().height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        self.label.setGeometry(0, 0, self.width(), self.height())
+        super().resizeEvent(event)
+
+
 class LossPlot(QWidget):
     """Loss after each update of the session model's Stepper, or a training History."""
 
@@ -77,15 +95,16 @@ class LossPlot(QWidget):
         self.model = model
         self._history_shown = False
 
-        self.latest_label = QLabel()
+        # Its text changes at every repaint while training runs: in a layout, each new
+        # text would re-lay out the window's whole row of docks (Qt passes a label's
+        # geometry change up through every layout), so it sits in a line of its own.
+        line = _TextLine()
+        self.latest_label = line.label
         self.latest_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        # Its text changes at every repaint while training runs: a width that followed it
-        # would re-lay out the window's whole row of docks each time.
-        self.latest_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         self.log_check = QCheckBox("Log scale")
         self.log_check.setToolTip("Show the loss on a logarithmic axis")
         row = QHBoxLayout()
-        row.addWidget(self.latest_label, 1)
+        row.addWidget(line, 1)
         row.addWidget(self.log_check)
 
         self.plot_widget = pg.PlotWidget(axisItems={"bottom": _IntegerAxis("bottom")})
@@ -321,11 +340,12 @@ NICE_ENDS = (1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0)
 
 
 def axis_end(last: float) -> float:
-    """Where an axis of updates or epochs 1..``last`` ends: ``last`` itself up to 10, then
-    the first of 1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8 × 10^k at or above it. While training
-    adds epochs, the axis changes every 20–25 % of growth instead of at every epoch."""
+    """Where an axis of updates or epochs 1..``last`` ends: at 10 up to 10, then the first
+    of 1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8 × 10^k at or above it. While training adds epochs
+    or a lecture steps through updates, the axis changes every 20–25 % of growth instead
+    of at every point (its tick labels are most of what drawing the plot costs)."""
     if last <= 10:
-        return max(float(last), 1.0)
+        return 10.0
     decade = 10.0 ** math.floor(math.log10(last))
     return next(m * decade for m in NICE_ENDS if m * decade >= last)
 

@@ -95,7 +95,7 @@ def test_peak_envelope_keeps_every_bucket_extreme() -> None:
 
 def test_axis_end_and_value_range_move_in_steps() -> None:
     assert [axis_end(n) for n in (1, 7, 10, 11, 12, 13, 99, 101, 1234, 8001)] == [
-        1, 7, 10, 12, 12, 15, 100, 120, 1500, 10000,
+        10, 10, 10, 12, 12, 15, 100, 120, 1500, 10000,
     ]  # fmt: skip
     # A sixth of the span 0.62 is 0.103..., so steps of 0.2: out to 0 and 0.8.
     low, high = value_range([np.array([0.69, 0.3, np.nan]), np.array([0.07, np.inf])])
