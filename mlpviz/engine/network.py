@@ -31,6 +31,10 @@ class Network:
     layer_sizes: ``[n0, n1, ..., nL]``, every entry ≥ 1, at least two layers.
     activations: one name per layer after the input, ``len == L``.
     weights[l]: ``(n[l+1], n[l])``; biases[l]: ``(n[l+1],)``, for l = 0..L−1.
+
+    The constructor copies the given arrays into one vector and makes weights and biases
+    views of it (:meth:`packed_params`), so that training can update and check all of them
+    with one numpy call each. Writing into the arrays and replacing them both work.
     """
 
     layer_sizes: list[int]
