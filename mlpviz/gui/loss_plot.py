@@ -324,7 +324,12 @@ class LossPlot(QWidget):
         drawn = [c.yData for c in (self.train_curve, self.test_curve, self.step_curve)
                  if c.isVisible() and _count(c)]  # fmt: skip
         log = self.log_check.isChecked()
-        values = value_range([_log10(y) if log else y for y in drawn])
+        # From 0 on a linear scale: a loss is never negative, and a range that only
+        # grows past round steps moves far less often than one hugging the values.
+        if log:
+            values = value_range([_log10(y) for y in drawn])
+        else:
+            values = value_range([*drawn, np.zeros(1)]) if drawn else None
         if values is not None:
             plot.setYRange(*values, padding=0.05)
         if accuracy:

@@ -124,3 +124,16 @@ def test_an_edit_that_changes_the_loss_after_the_update_redraws_its_point(
     # One point still, but not the page's: the plot shows the model's new loss after.
     assert y[0] != pytest.approx(LOSS_AFTER_UPDATE, abs=1e-3)
     assert y[0] == m.stepper.losses_after_updates[0]
+
+
+def test_the_loss_axis_starts_at_zero_and_stays_while_the_loss_falls(plot: LossPlot) -> None:
+    m = plot.model
+    ranges = []
+    for _ in range(3):
+        step_to_update(m)
+        ranges.append(plot.plot_widget.getPlotItem().viewRange()[1])
+        m.next_sample()
+    low, high = ranges[0]
+    # 0.406645 / 6 rounds up to steps of 0.1: the axis runs from 0 to 0.5 (and padding).
+    assert -0.03 < low < 0.0 and 0.5 < high < 0.53
+    assert ranges[1] == ranges[0] and ranges[2] == ranges[0]  # falling losses: no change
