@@ -21,10 +21,13 @@ Latency: input waits for at most one chunk (CHUNK_SECONDS) plus one repaint, wel
 longer than a chunk (a full batch through layers of thousands of neurons) blocks for that
 long; the training panel's mini-batch setting keeps updates short.
 
-Repaints are throttled (superqt's throttler): at most one per FRAME_SECONDS, and never
-closer together than REPAINT_SHARE⁻¹ times what the last one cost, painting included, so
-repaints take at most that share of the time. A hand-over and a chunk never share a timer
-visit: the event loop runs between them. While running, only ``SessionModel.trained`` is
+Repaints are throttled (superqt's throttler): at most one per FRAME_SECONDS (30 a
+second), and never closer together than REPAINT_SHARE⁻¹ times what the last one cost
+(the process's CPU time from the hand-over until training goes on: the views' updates,
+which follow within PAINT_MS, and the painting), so repaints take at most that share of
+the time and cheap views get every frame. A chunk of training ends when the next repaint
+is due, so repaints come on time. A hand-over and a chunk never share a timer visit: the
+event loop runs between them. While running, only ``SessionModel.trained`` is
 emitted (views that are cheap to update follow it); pausing or stopping hands every view
 the final weights once.
 """
@@ -59,6 +62,8 @@ FRAME_SECONDS = 1 / 30
 REPAINT_SHARE = 0.4
 """Live repaints (the views' updates and the painting that follows) may take at most this
 share of the time; slower views are repainted less often."""
+COST_AVERAGING = 0.25
+"""Weight of the latest repaint's cost in the running average the repaint rate follows."""
 PAINT_MS = 5
 """Pause after a live hand-over in which the event loop repaints the views."""
 SPEEDS: tuple[int, ...] = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 0)
@@ -138,10 +143,15 @@ class TrainingController(QObject):
         model: SessionModel,
         parent: QObject | None = None,
         clock: Callable[[], float] = time.perf_counter,
+        work_clock: Callable[[], float] = time.process_time,
     ) -> None:
         super().__init__(parent)
         self.model = model
-        self._clock = clock  # seconds: chunks, repaint times and samples/s (tests fake it)
+        # Seconds (tests fake them): the clock times chunks, repaints and samples/s; the
+        # work clock, the process's CPU time, measures what a repaint cost, so that time
+        # the machine gives to other programs meanwhile is not taken for the views' cost.
+        self._clock = clock
+        self._work_clock = work_clock
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self._run_chunk)
@@ -154,7 +164,9 @@ class TrainingController(QObject):
         self._status = TrainingStatus(epoch=len(model.history.epoch))
         self._frame_updates = 0  # updates since the last repaint
         self._next_frame = 0.0
-        self._frame_start: float | None = None  # when the last live hand-over began
+        # When the last live hand-over was due (clock) and began (work clock).
+        self._frame_start: tuple[float, float] | None = None
+        self._frame_cost: float | None = None  # what repaints cost lately (work seconds)
         self._rate_mark = (0.0, 0)  # (time, trainer samples) where samples/s is measured from
         self._last_finite: tuple[Network, OptimizerState | None, History] | None = None
         model.history_changed.connect(self._on_history_changed)
@@ -255,6 +267,7 @@ class TrainingController(QObject):
         self._last_finite = None
         self._frame_updates = 0
         self._frame_start = None
+        self._frame_cost = None
         now = self._clock()
         self._next_frame = now + FRAME_SECONDS
         self._rate_mark = (now, trainer.samples)
@@ -314,7 +327,15 @@ class TrainingController(QObject):
         now = self._clock()
         if self._frame_start is not None:
             # The event loop has painted the last hand-over: count its whole cost.
-            self._next_frame = self._frame_start + frame_interval(now - self._frame_start)
+            due, work = self._frame_start
+            cost = self._work_clock() - work
+            # Averaged over the last few repaints: an occasional costly one (the
+            # diagram's edges, a few times a second) is spread over its neighbours.
+            if self._frame_cost is None:
+                self._frame_cost = cost
+            else:
+                self._frame_cost += COST_AVERAGING * (cost - self._frame_cost)
+            self._next_frame = due + frame_interval(self._frame_cost)
             self._frame_start = None
         if self._frame_updates and not self._in_sync():
             # The model was edited since the last chunk: its state wins, the trainer's
@@ -379,7 +400,7 @@ class TrainingController(QObject):
     def _publish(self, running: bool) -> None:
         trainer = self._trainer
         assert trainer is not None
-        start = self._clock()
+        start, work = self._clock(), self._work_clock()
         mark_time, mark_samples = self._rate_mark
         if start > mark_time and trainer.samples > mark_samples:
             rate = (trainer.samples - mark_samples) / (start - mark_time)
@@ -392,9 +413,13 @@ class TrainingController(QObject):
         self.model.apply_training(trainer.net, trainer.optimizer.state, trainer.history, running)
         self._published = self.model.network
         self.status_changed.emit()
+        # A steady rhythm: the next repaint is due an interval after this one was due,
+        # not after it came (a little late, at the end of a chunk), unless this one came
+        # more than a frame late.
+        due = self._next_frame if start - self._next_frame < FRAME_SECONDS else start
         # The next chunk measures what the repaint cost, painting included.
-        self._frame_start = start
-        self._next_frame = start + FRAME_SECONDS
+        self._frame_start = (due, work)
+        self._next_frame = due + FRAME_SECONDS
         self._frame_updates = 0
 
     def _stop(self, reason: str | None) -> None:

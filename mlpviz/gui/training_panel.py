@@ -43,6 +43,10 @@ BATCH_MODES = ("online", "mini-batch", "full batch")
 DEFAULT_MINI_BATCH = 10
 
 
+QWIDGETSIZE_MAX = 16777215
+"""Qt's largest widget size: no maximum."""
+
+
 def _rate_spin(decimals: int, low: float, high: float, tip: str, name: str) -> QDoubleSpinBox:
     spin = QDoubleSpinBox()
     spin.setAccessibleName(name)
@@ -92,6 +96,8 @@ class TrainingPanel(QWidget):
 
         self.epoch_label = QLabel(self)
         self.epoch_label.setWordWrap(True)
+        # Its width comes from the panel, never from its text.
+        self.epoch_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.epoch_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.speed = QSlider(Qt.Orientation.Horizontal, self)
         self.speed.setRange(0, len(SPEEDS) - 1)
@@ -238,6 +244,15 @@ class TrainingPanel(QWidget):
         self.target_loss.setEnabled(cfg.target_loss is not None)
 
     def _on_running(self, running: bool) -> None:
+        # While training runs the status line changes at every repaint (epoch, samples/s,
+        # loss): its height is held, so that a new text does not re-lay out the window's
+        # docks each time (a wrapped label's height follows its text).
+        label = self.epoch_label
+        if running:
+            label.setFixedHeight(max(label.height(), 2 * label.fontMetrics().lineSpacing()))
+        else:
+            label.setMinimumHeight(0)
+            label.setMaximumHeight(QWIDGETSIZE_MAX)
         self.play_action.setText("■ Pause" if running else "▶ Train")
         self.play_action.setToolTip(
             "Pause training (P)"

@@ -137,3 +137,28 @@ def test_the_loss_axis_starts_at_zero_and_stays_while_the_loss_falls(plot: LossP
     # 0.406645 / 6 rounds up to steps of 0.1: the axis runs from 0 to 0.5 (and padding).
     assert -0.03 < low < 0.0 and 0.5 < high < 0.53
     assert ranges[1] == ranges[0] and ranges[2] == ranges[0]  # falling losses: no change
+
+
+def test_the_latest_value_changes_without_a_new_layout(plot: LossPlot, qtbot) -> None:
+    # While training runs the line changes at every repaint: a new layout of the plot
+    # would go up through the dock to the whole window each time.
+    from PySide6.QtCore import QEvent, QObject
+
+    class LayoutRequests(QObject):
+        count = 0
+
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.LayoutRequest:
+                self.count += 1
+            return False
+
+    plot.show()
+    qtbot.waitExposed(plot)
+    qtbot.wait(10)
+    requests = LayoutRequests()
+    plot.installEventFilter(requests)
+    for n in range(3, 8):
+        plot.set_history(list(range(1, n + 1)), [1.0 / k for k in range(1, n + 1)])
+        qtbot.wait(1)
+    assert "after epoch 7" in plot.latest_label.text()
+    assert requests.count == 0

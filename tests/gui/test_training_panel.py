@@ -109,3 +109,17 @@ def test_the_nan_guard_dialog_names_the_parameter_and_restores(qtbot: QtBot) -> 
     assert panel.non_finite_box is None
     assert model.network.equals(bad.network)
     assert all(np.isfinite(p).all() for p in model.network.params())
+
+
+def test_the_status_line_keeps_its_height_while_training_runs(qtbot: QtBot) -> None:
+    # Its text changes at every repaint; a wrapped label whose height followed the text
+    # would re-lay out the window's docks each time.
+    model = preset_model("circles")
+    panel = panel_of(model, qtbot)
+    label = panel.epoch_label
+    assert label.minimumHeight() != label.maximumHeight()
+    click(qtbot, panel.play_button)
+    assert label.minimumHeight() == label.maximumHeight() >= 2 * label.fontMetrics().lineSpacing()
+    qtbot.waitUntil(lambda: len(model.history.epoch) >= 2, timeout=5000)
+    click(qtbot, panel.play_button)
+    assert label.minimumHeight() == 0 and label.maximumHeight() > 10_000
