@@ -1,13 +1,18 @@
-"""The diagram's discs: every neuron and bias node of a network, drawn by one item.
+"""The diagram's discs: every neuron and bias node of a network, in groups.
 
 A phase restyles whole columns (the layer it works on is filled, the others are not), so
-the item keeps one brush and one pen per group of discs (a column, or a bias node) and
-draws each group's discs with them. pyqtgraph's ScatterPlotItem, used before, keeps a
-style per spot and replays a picture per spot: on the course example it cost half of a
-step's painting, and restyling 989 spots of a 784-128-64-10 network cost 10 ms a phase.
+the discs come in groups (a column, or a bias node), each one item with one brush and
+one pen that draws its discs as one path. Each group is cached as a picture in device
+pixels: a step repaints labels around the discs, and an antialiased disc the size of the
+course example's costs a sixth of a millisecond to fill anew, a copy almost nothing; a
+phase that restyles two columns draws those two again, not the others. (pyqtgraph's
+ScatterPlotItem, used before, kept a style per spot and replayed a picture per spot:
+half of a step's painting on the course example, and 10 ms a phase to restyle the 989
+nodes of a 784-128-64-10 network.)
 
 Discs are drawn at their radius in diagram units, or (``dots``, for columns too tall for
-readable discs) as dots of a fixed pixel size.
+readable discs) as dots of a fixed pixel size. Paths, not ellipses, so that an SVG
+export holds paths, which it knows how to flatten (mlpviz/gui/exports.py).
 """
 
 from __future__ import annotations
@@ -18,64 +23,46 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QPainter, QPainterPath, QPen
-from PySide6.QtWidgets import QStyleOptionGraphicsItem, QWidget
+from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from mlpviz.engine.types import Array
 
 
-class NodeDiscs(pg.GraphicsObject):  # type: ignore[misc]
-    """Discs in groups, each group with its brush and pen.
+class DiscGroup(QGraphicsItem):
+    """The discs of one group, centred at ``xs``, ``ys``, filled with one brush and
+    bordered with one (cosmetic) pen."""
 
-    ``set_groups`` places them: group g's discs are centred at ``(xs[g][k], ys[g][k])``;
-    ``radius`` is in diagram units, or with ``dots`` ``dot_px`` is a diameter in pixels.
-    """
-
-    def __init__(self, dots: bool = False, dot_px: float = 4.0) -> None:
-        super().__init__()
-        self.dots = dots
-        self.dot_px = dot_px
-        self._centres: list[tuple[Array, Array]] = []
+    def __init__(self, parent: QGraphicsItem, dots: bool, dot_px: float) -> None:
+        super().__init__(parent)
+        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        self._dots = dots
+        self._dot_px = dot_px
+        self._xs: list[float] = []
+        self._ys: list[float] = []
         self._radius = 0.0
-        self._styles: list[tuple[QBrush, QPen]] = []
+        self.brush = QBrush(Qt.BrushStyle.NoBrush)
+        self.pen = QPen(Qt.PenStyle.NoPen)
         self._bounds = QRectF()
-        self._paths: dict[tuple[float, float], list[QPainterPath]] = {}
-        """The groups' outlines for a disc size (rx, ry): one path a group, drawn in one
-        call, and written to SVG as paths (which exports know how to flatten)."""
+        self._path: tuple[tuple[float, float], QPainterPath] | None = None
 
-    def set_groups(self, centres: Sequence[tuple[Array, Array]], radius: float) -> None:
-        """The discs' centres, group by group, and their radius in diagram units (with
-        ``dots``, the room kept around each dot in the bounding rectangle)."""
+    def place(self, xs: Array, ys: Array, radius: float) -> None:
         self.prepareGeometryChange()
-        self._centres = [(np.asarray(x, float), np.asarray(y, float)) for x, y in centres]
+        self._xs = [float(v) for v in xs]
+        self._ys = [float(v) for v in ys]
         self._radius = radius
-        self._paths = {}
-        default = (QBrush(Qt.BrushStyle.NoBrush), QPen(Qt.PenStyle.NoPen))
-        self._styles = (self._styles + [default] * len(centres))[: len(centres)]
-        xs = np.concatenate([x for x, _ in self._centres]) if self._centres else np.empty(0)
-        ys = np.concatenate([y for _, y in self._centres]) if self._centres else np.empty(0)
-        if len(xs):
-            # Room for the pen too: a border is at most a few pixels, a radius more.
+        self._path = None
+        if self._xs:
+            # Room for the border too: a few pixels, never more than half a radius.
             pad = 1.5 * radius
-            self._bounds = QRectF(
-                float(xs.min()) - pad,
-                float(ys.min()) - pad,
-                float(xs.max() - xs.min()) + 2 * pad,
-                float(ys.max() - ys.min()) + 2 * pad,
-            )
+            x0, y0 = min(self._xs) - pad, min(self._ys) - pad
+            self._bounds = QRectF(x0, y0, max(self._xs) + pad - x0, max(self._ys) + pad - y0)
         else:
             self._bounds = QRectF()
         self.update()
 
-    def set_style(self, group: int, brush: QBrush, pen: QPen) -> None:
-        """Fill and border of group ``group``'s discs."""
-        self._styles[group] = (QBrush(brush), QPen(pen))
+    def set_style(self, brush: QBrush, pen: QPen) -> None:
+        self.brush, self.pen = QBrush(brush), QPen(pen)
         self.update()
-
-    def style(self, group: int) -> tuple[QBrush, QPen]:
-        return self._styles[group]
-
-    def __len__(self) -> int:
-        return len(self._centres)
 
     def boundingRect(self) -> QRectF:
         return QRectF(self._bounds)
@@ -83,26 +70,69 @@ class NodeDiscs(pg.GraphicsObject):  # type: ignore[misc]
     def paint(
         self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
     ) -> None:
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         rx = ry = self._radius
-        if self.dots:
-            # A fixed size on screen, whatever the zoom: a pixel in diagram units.
+        if self._dots:
+            # A fixed size on screen, whatever the zoom: pixels in diagram units.
             t = painter.transform()
-            rx = self.dot_px / 2 / max(abs(t.m11()), 1e-12)
-            ry = self.dot_px / 2 / max(abs(t.m22()), 1e-12)
-        paths = self._paths.get((rx, ry))
-        if paths is None:
-            paths = []
-            for xs, ys in self._centres:
-                path = QPainterPath()
-                for x, y in zip(xs.tolist(), ys.tolist(), strict=True):
-                    path.addEllipse(QPointF(x, y), rx, ry)
-                paths.append(path)
-            self._paths = {(rx, ry): paths}  # the last size only: zooming makes new ones
-        for path, (brush, pen) in zip(paths, self._styles, strict=True):
-            painter.setBrush(brush)
-            painter.setPen(pen)
-            painter.drawPath(path)
+            rx = self._dot_px / 2 / max(abs(t.m11()), 1e-12)
+            ry = self._dot_px / 2 / max(abs(t.m22()), 1e-12)
+        if self._path is None or self._path[0] != (rx, ry):
+            path = QPainterPath()
+            for x, y in zip(self._xs, self._ys, strict=True):
+                path.addEllipse(QPointF(x, y), rx, ry)
+            self._path = (rx, ry), path
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        painter.setBrush(self.brush)
+        painter.setPen(self.pen)
+        painter.drawPath(self._path[1])
 
 
-__all__ = ["NodeDiscs"]
+class NodeDiscs(pg.GraphicsObject):  # type: ignore[misc]
+    """Discs in groups (:class:`DiscGroup`), each group with its brush and pen.
+
+    ``set_groups`` places them: group g's discs are centred at ``(xs[g][k], ys[g][k])``;
+    ``radius`` is in diagram units, or with ``dots`` ``dot_px`` is a diameter in pixels.
+    """
+
+    def __init__(self, dots: bool = False, dot_px: float = 4.0) -> None:
+        super().__init__()
+        # The groups draw; this item only holds them.
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents, True)
+        self.dots = dots
+        self.dot_px = dot_px
+        self._groups: list[DiscGroup] = []
+
+    def set_groups(self, centres: Sequence[tuple[Array, Array]], radius: float) -> None:
+        """The discs' centres, group by group, and their radius in diagram units (with
+        ``dots``, the room kept around each dot in the bounding rectangle)."""
+        while len(self._groups) > len(centres):
+            group = self._groups.pop()
+            group.setParentItem(None)
+            if group.scene() is not None:
+                group.scene().removeItem(group)
+        while len(self._groups) < len(centres):
+            self._groups.append(DiscGroup(self, self.dots, self.dot_px))
+        for group, (xs, ys) in zip(self._groups, centres, strict=True):
+            group.place(np.asarray(xs, float), np.asarray(ys, float), radius)
+
+    def set_style(self, group: int, brush: QBrush, pen: QPen) -> None:
+        """Fill and border of group ``group``'s discs."""
+        self._groups[group].set_style(brush, pen)
+
+    def style(self, group: int) -> tuple[QBrush, QPen]:
+        g = self._groups[group]
+        return g.brush, g.pen
+
+    def group_count(self) -> int:
+        return len(self._groups)
+
+    def boundingRect(self) -> QRectF:
+        return QRectF()
+
+    def paint(
+        self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
+    ) -> None:
+        pass  # see the groups
+
+
+__all__ = ["DiscGroup", "NodeDiscs"]

@@ -273,7 +273,7 @@ class NetworkView(QWidget):
         columns = [(layout.node_x[l], layout.node_y[l]) for l in range(depth + 1)]
         biases = [([layout.column(l)], [layout.bias_y[l]]) for l in range(depth)]
         self._nodes.set_groups([*columns, *biases], layout.radius)
-        self._node_styles = [None] * len(self._nodes)
+        self._node_styles = [None] * self._nodes.group_count()
         for l, labels in enumerate(self._node_labels):
             for label, x, y in zip(labels, layout.node_x[l], layout.node_y[l], strict=True):
                 label.setPos(float(x), float(y))
@@ -506,7 +506,7 @@ class NetworkView(QWidget):
         fills += [COLOURS["bias_node"]] * layout.depth
         strong += [l in gaps for l in range(layout.depth)]
         assert self._nodes is not None
-        for n in range(len(self._nodes)):
+        for n in range(self._nodes.group_count()):
             style = (fills[n], strong[n], COLOURS["node_border"], k)
             if style != self._node_styles[n]:
                 self._node_styles[n] = style
