@@ -23,7 +23,9 @@ Sessions: the spiral (500 samples, as the window's spiral preset makes it) on 2-
 tanh/tanh/sigmoid with the preset's training (Adam 0.02, batches of 10, binary
 cross-entropy), and the digits on the digits preset's 64-32-10 (ReLU, He initialisation,
 Adam 0.005, batches of 32, softmax with cross-entropy). The epoch limit is lifted so that
-training runs for the whole measurement.
+training runs for the whole measurement. numpy's BLAS runs on one thread, as in the
+trainer group: the window's products are small, and a second thread waiting for a core
+that other work holds made every repaint cost more (see docs/benchmarks.md).
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from benchmarks.display import gui_environment
 from benchmarks.table import Figure, emit
+from benchmarks.torch_reference import thread_limit
 from mlpviz.engine.datasets import make_dataset
 from mlpviz.engine.session import Session
 from mlpviz.engine.trainer import Trainer
@@ -231,7 +234,7 @@ def measure(app: QApplication, case: LiveCase, rounds: int, seconds: float) -> l
 
 
 def run(quick: bool = False) -> list[Figure]:
-    with gui_environment() as (env, platform):
+    with gui_environment() as (env, platform), thread_limit(1):
         os.environ.update(env)
         app = QApplication.instance() or QApplication(sys.argv[:1])
         assert isinstance(app, QApplication)
@@ -239,7 +242,7 @@ def run(quick: bool = False) -> list[Figure]:
         figures = []
         for case in CASES:
             for figure in measure(app, case, 1 if quick else 3, 1.5 if quick else 3.0):
-                figures.append(replace(figure, name=f"{figure.name}, {platform}"))
+                figures.append(replace(figure, name=f"{figure.name}, 1 thread, {platform}"))
         return figures
 
 
