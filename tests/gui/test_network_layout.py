@@ -431,3 +431,31 @@ def test_a_placement_asked_again_is_the_same_and_takes_the_same_room() -> None:
     cx, cy = first[0][k]
     moved, _ = place_labels(x0, y0, x1, y1, hw, hh, obstacles((cx, cy)))
     assert not (moved[k, 0] == cx and moved[k, 1] == cy)
+
+
+def test_a_gap_s_candidates_in_one_pass_are_those_worked_out_label_by_label() -> None:
+    from mlpviz.gui.network_layout import LABEL_SHIFTS, LABEL_SPOTS, _candidates, _gap_candidates
+
+    rng = np.random.default_rng(3)
+    for sizes in ([2, 2, 1], [3, 5, 4, 2], [4, 6, 3]):
+        layout = diagram_layout(sizes)
+        for g in range(layout.depth):
+            x0, y0, x1, y1 = layout.segments(g)
+            m = len(x0)
+            half_w = rng.uniform(0.1, 0.5, size=(m, 2))
+            half_h = rng.uniform(0.05, 0.2, size=(m, 2))
+            half_w[0, 1] = half_h[0, 1] = np.nan  # a label with one form only
+            taken = Obstacles()
+            for l in range(layout.depth + 1):
+                for y in layout.node_y[l]:
+                    taken.add_disc(layout.column(l), float(y), layout.radius)
+            taken.add(float(x0[0] + x1[0]) / 2, float(y0[0] + y1[0]) / 2, 0.2, 0.1)
+            batched = _gap_candidates(
+                x0, y0, x1, y1, half_w, half_h, taken, LABEL_SPOTS, LABEL_SHIFTS
+            )
+            for k in range(m):
+                one = _candidates(
+                    k, x0, y0, x1, y1, half_w[k], half_h[k], taken, LABEL_SPOTS, LABEL_SHIFTS
+                )
+                np.testing.assert_array_equal(batched[k], one)
+            assert sum(len(c) for c in batched) > 0
