@@ -10,14 +10,12 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from diagram_views import model_of, shown
 from PySide6.QtCore import QPoint, QRectF, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsScene, QGraphicsView
 from pytestqt.qtbot import QtBot
 
-from mlpviz.engine.datasets import Dataset
-from mlpviz.engine.network import initialise
-from mlpviz.engine.session import Session, default_session
 from mlpviz.engine.stepper import Phase, PhaseKind
 from mlpviz.gui.exports import render_png
 from mlpviz.gui.network_edges import EdgeBatch, EdgeBatches, EdgePicture
@@ -28,30 +26,6 @@ INPUT = Phase(PhaseKind.INPUT)
 FORWARD_1, FORWARD_2 = Phase(PhaseKind.FORWARD, 1), Phase(PhaseKind.FORWARD, 2)
 UPDATE = Phase(PhaseKind.UPDATE)
 BLUE, VERMILLION, WHITE = QColor("#0072B2"), QColor("#D55E00"), QColor("#FFFFFF")
-
-
-def shown(qtbot: QtBot, model: SessionModel, width: int = 1200, height: int = 800) -> NetworkView:
-    view = NetworkView(model)
-    qtbot.addWidget(view)
-    view.resize(width, height)
-    view.show()
-    qtbot.waitExposed(view)
-    view.fit()
-    return view
-
-
-def model_of(sizes: list[int], seed: int = 1) -> SessionModel:
-    """A sigmoid network of these sizes with mixed-sign weights and one sample."""
-    net = initialise(sizes, ["sigmoid"] * (len(sizes) - 1), scheme="uniform", seed=seed)
-    rng = np.random.default_rng(seed)
-    data = Dataset(
-        "one sample",
-        rng.uniform(0, 1, (1, sizes[0])),
-        rng.uniform(0, 1, (1, sizes[-1])),
-        np.empty((0, sizes[0])),
-        np.empty((0, sizes[-1])),
-    )
-    return SessionModel(Session(network=net, training=default_session().training, data=data))
 
 
 def edges_of(view: NetworkView) -> EdgeBatches:

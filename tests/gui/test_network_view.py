@@ -13,6 +13,7 @@ import time
 
 import numpy as np
 import pytest
+from diagram_views import model_of, shown
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
@@ -30,30 +31,6 @@ FORWARD_1, FORWARD_2 = Phase(PhaseKind.FORWARD, 1), Phase(PhaseKind.FORWARD, 2)
 LOSS = Phase(PhaseKind.LOSS)
 BACKWARD_2, BACKWARD_1 = Phase(PhaseKind.BACKWARD, 2), Phase(PhaseKind.BACKWARD, 1)
 UPDATE = Phase(PhaseKind.UPDATE)
-
-
-def shown(qtbot: QtBot, model: SessionModel, width: int = 1200, height: int = 800) -> NetworkView:
-    view = NetworkView(model)
-    qtbot.addWidget(view)
-    view.resize(width, height)
-    view.show()
-    qtbot.waitExposed(view)
-    view.fit()
-    return view
-
-
-def model_of(sizes: list[int], seed: int = 1) -> SessionModel:
-    """A sigmoid network of the given sizes with mixed-sign weights and one sample."""
-    net = initialise(sizes, ["sigmoid"] * (len(sizes) - 1), scheme="uniform", seed=seed)
-    rng = np.random.default_rng(seed)
-    data = Dataset(
-        "one sample",
-        rng.uniform(0, 1, (1, sizes[0])),
-        rng.uniform(0, 1, (1, sizes[-1])),
-        np.empty((0, sizes[0])),
-        np.empty((0, sizes[-1])),
-    )
-    return SessionModel(Session(network=net, training=default_session().training, data=data))
 
 
 def number_after(text: str, prefix: str) -> float:
