@@ -32,9 +32,10 @@ GROUPS = {
 
 RESULTS = Path(__file__).resolve().parent / "results"
 REPOSITORY = Path(__file__).resolve().parent.parent
-DOCS = REPOSITORY / "docs" / "benchmarks.md"
+DOCS = (REPOSITORY / "docs" / "benchmarks.md", REPOSITORY / "README.md")
 DOCS_BEGIN, DOCS_END = "<!-- latest results: begin -->", "<!-- latest results: end -->"
-"""docs/benchmarks.md shows the latest results between these lines (``--docs`` rewrites it)."""
+"""docs/benchmarks.md and the README show the latest results between these lines
+(``--docs`` rewrites them)."""
 
 
 def run_group(module: str, flags: list[str]) -> tuple[list[Figure], str]:
@@ -86,14 +87,15 @@ def results_lines(figures: list[Figure], machine: dict[str, object], flags: list
 
 
 def update_docs(lines: list[str]) -> None:
-    """Put ``lines`` between the result markers of docs/benchmarks.md."""
-    text = DOCS.read_text(encoding="utf-8")
-    head, sep, rest = text.partition(DOCS_BEGIN)
-    _, sep_end, tail = rest.partition(DOCS_END)
-    if not (sep and sep_end):
-        raise SystemExit(f"{DOCS} has no {DOCS_BEGIN} … {DOCS_END} lines to fill")
+    """Put ``lines`` between the result markers of docs/benchmarks.md and the README."""
     body = "\n".join(lines)
-    DOCS.write_text(f"{head}{DOCS_BEGIN}\n{body}\n{DOCS_END}{tail}", encoding="utf-8")
+    for doc in DOCS:
+        text = doc.read_text(encoding="utf-8")
+        head, sep, rest = text.partition(DOCS_BEGIN)
+        _, sep_end, tail = rest.partition(DOCS_END)
+        if not (sep and sep_end):
+            raise SystemExit(f"{doc} has no {DOCS_BEGIN} … {DOCS_END} lines to fill")
+        doc.write_text(f"{head}{DOCS_BEGIN}\n{body}\n{DOCS_END}{tail}", encoding="utf-8")
 
 
 def write_results(
@@ -127,7 +129,9 @@ def main(argv: list[str] | None = None) -> int:
         help="thread counts for the engine step, e.g. 1,2 (default 1, and 2 on more than 2 cores)",
     )
     parser.add_argument(
-        "--docs", action="store_true", help="also put the table into docs/benchmarks.md"
+        "--docs",
+        action="store_true",
+        help="also put the table into docs/benchmarks.md and README.md",
     )
     parser.add_argument(
         "--groups", default=",".join(GROUPS), help=f"comma-separated, of {', '.join(GROUPS)}"
