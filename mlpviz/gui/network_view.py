@@ -1,10 +1,12 @@
 """The network diagram: layers as columns, every weight an edge, every number of the phase.
 
 ``NetworkView`` wraps a :class:`SessionModel`. Edges are coloured by sign (Okabe–Ito blue
-positive, vermillion negative and dashed) and sized by |w|, drawn as a few
-``PlotCurveItem`` batches with ``connect="pairs"``, one per (layer gap, sign, width bin),
-so a 784-128-64-10 network costs ~30 items, not 109,000 (network_edges). Nodes are one
-``ScatterPlotItem``. The numbers follow the Stepper's phase: x on the inputs, z and a once
+positive, vermillion negative and dashed) and sized by |w|, stroked in batches, one path
+per (layer gap, sign, width bin), into pictures the view keeps until the weights or the
+view change (network_edges); the discs are drawn by column, each column a cached picture
+too (network_nodes), so that a step repaints the numbers, not the network. The texts are
+written and the labels placed once per step, whatever signals it brings. The numbers
+follow the Stepper's phase: x on the inputs, z and a once
 the forward pass reaches a layer, y and L at the Loss, δ and ∂L/∂w going backwards, and
 old − η·∂L/∂w = new at the Update (network_texts). Edge labels keep a constant size on
 screen and are placed so that none overlaps another or a node (on two lines where one does
