@@ -4,11 +4,12 @@ per second.
 The real :class:`MainWindow` on a session, training started as a user starts it (the
 window's Train action), the normal event loop left to run for a few seconds, then paused.
 
-- **Repaints per second**: hand-overs of live training to the model (``trained`` emitted
-  while training runs) that the window showed, per second of wall time. A view shows a
-  hand-over when its viewport receives a paint event after it and before the next
-  hand-over (a hand-over replaced by the next before the view painted showed nothing new
-  there). Counted for each view that draws training (the diagram, the decision boundary,
+- **Repaints per second**: how often the window showed a new state of live training. A
+  view shows a hand-over of training to the model (``trained`` emitted while training
+  runs) when its viewport receives a paint event after it and before the next hand-over
+  (a hand-over replaced by the next before the view painted showed nothing new there).
+  The rate is taken from the intervals between the first and the last shown hand-over, as
+  a frequency is, for each view that draws training (the diagram, the decision boundary,
   the loss and the accuracy plots); the figure is the view that showed the most, the
   note gives each one's.
 - **Samples per second**: the training samples the controller's Trainer went through over
@@ -94,7 +95,8 @@ class RepaintCounter(QObject):
         self.model = model
         self.names = {id(w): name for name, w in viewports.items()}
         self.handovers = 0
-        self.shown = dict.fromkeys(viewports, 0)
+        self.shown: dict[str, list[float]] = {name: [] for name in viewports}
+        """When each view showed a hand-over (perf_counter seconds)."""
         self._pending = dict.fromkeys(viewports, False)
         self.counting = False
         model.trained.connect(self._on_trained)
@@ -103,7 +105,7 @@ class RepaintCounter(QObject):
 
     def reset(self) -> None:
         self.handovers = 0
-        self.shown = dict.fromkeys(self.shown, 0)
+        self.shown = {name: [] for name in self.shown}
         self._pending = dict.fromkeys(self._pending, False)
 
     def _on_trained(self) -> None:
@@ -115,7 +117,7 @@ class RepaintCounter(QObject):
         if self.counting and event.type() == QEvent.Type.Paint:
             name = self.names.get(id(watched))
             if name is not None and self._pending[name]:
-                self.shown[name] += 1
+                self.shown[name].append(time.perf_counter())
                 self._pending[name] = False
         return False
 
@@ -124,9 +126,16 @@ class RepaintCounter(QObject):
 class LiveRound:
     seconds: float
     handovers: int
-    shown: dict[str, int]
-    """Hand-overs each watched view showed."""
+    shown: dict[str, list[float]]
+    """When each watched view showed a hand-over."""
     samples: int
+
+
+def event_rate(times: list[float]) -> float:
+    """Events per second from their times: intervals between the first and the last, so
+    that the ends of the measurement (before the first repaint, after the last) do not
+    count as slow frames."""
+    return (len(times) - 1) / (times[-1] - times[0]) if len(times) > 1 else 0.0
 
 
 def settle(app: QApplication, seconds: float) -> None:
@@ -154,7 +163,8 @@ def live_round(window: MainWindow, counter: RepaintCounter, seconds: float) -> L
     counter.counting = False
     train.trigger()
     assert not controller.running, "the Train action did not pause training"
-    return LiveRound(elapsed, counter.handovers, dict(counter.shown), samples)
+    shown = {name: list(times) for name, times in counter.shown.items()}
+    return LiveRound(elapsed, counter.handovers, shown, samples)
 
 
 def alone_rate(session: Session, seconds: float) -> float:
@@ -197,7 +207,7 @@ def measure(app: QApplication, case: LiveCase, rounds: int, seconds: float) -> l
     settle(app, 0.1)
 
     by_view = {
-        name: statistics.median(r.shown[name] / r.seconds for r in live) for name in counter.shown
+        name: statistics.median(event_rate(r.shown[name]) for r in live) for name in counter.shown
     }
     shown = max(by_view.values())
     handed = statistics.median(r.handovers / r.seconds for r in live)

@@ -21,7 +21,7 @@ Latency: input waits for at most one chunk (CHUNK_SECONDS) plus one repaint, wel
 longer than a chunk (a full batch through layers of thousands of neurons) blocks for that
 long; the training panel's mini-batch setting keeps updates short.
 
-Repaints are throttled (superqt's throttler): at most one per FRAME_SECONDS (30 a
+Repaints are throttled (superqt's throttler): at most one per FRAME_SECONDS (32 a
 second), and never closer together than REPAINT_SHARE⁻¹ times what the last one cost
 (the process's CPU time from the hand-over until training goes on: the views' updates,
 which follow within PAINT_MS, and the painting), so repaints take at most that share of
@@ -57,8 +57,10 @@ MIN_CHUNK_SECONDS = 0.002
 REPORT_SECONDS = 0.001
 """How often the Trainer reports within a chunk (besides the end of every epoch): a chunk
 ends at most this much after its deadline."""
-FRAME_SECONDS = 1 / 30
-"""Shortest time between two live repaints (at most 30 a second)."""
+FRAME_SECONDS = 1 / 32
+"""Shortest time between two live repaints: at most 32 a second, a little above the 30
+that make motion smooth, so that the rate stays at 30 or more however the repaints fall
+(views that cost more get fewer: REPAINT_SHARE)."""
 REPAINT_SHARE = 0.4
 """Live repaints (the views' updates and the painting that follows) may take at most this
 share of the time; slower views are repainted less often."""
@@ -190,7 +192,7 @@ class TrainingController(QObject):
 
     @property
     def speed(self) -> int:
-        """Updates between repaints; 0 = as many as fit (up to 30 repaints a second, fewer
+        """Updates between repaints; 0 = as many as fit (up to 32 repaints a second, fewer
         when the views cost more than REPAINT_SHARE of the time)."""
         return self._speed
 
