@@ -10,7 +10,14 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QGraphicsItem,
+    QHBoxLayout,
+    QLabel,
+    QVBoxLayout,
+    QWidget,
+)
 
 from mlpviz.engine.activations import ACTIVATIONS, Activation, get_activation
 from mlpviz.engine.stepper import Phase, PhaseKind
@@ -112,6 +119,11 @@ class ActivationPlot(QWidget):
         plot.addItem(self.guides)
         self.f_curve = plot.plot(name="f(z)")
         self.der_curve = plot.plot(name="f′(z)")
+        # The curves change with the layer's activation and range, the markers on them at
+        # every phase: kept as pictures, the curves (f′ a dashed antialiased line of 400
+        # points) are copied, not stroked again, where a marker moves over them.
+        for item in (self.f_curve.curve, self.der_curve.curve, self.legend):
+            item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.f_markers = plot.plot(name="a = f(z)")
         self.der_markers = plot.plot(name="f′(z) at z")
         self._labels: list[pg.TextItem] = []
