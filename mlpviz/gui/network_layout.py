@@ -582,7 +582,14 @@ def _place_labels(
     placeable = int(np.sum(counts > 0))
     unbeatable = (placeable, -sum(int(c[0, 4]) for c in candidates if len(c)), 0)
     best: tuple[tuple[int, int, int], dict[int, int]] | None = None
+    tried: set[tuple[int, ...]] = set()
     for order in orders:
+        # Labels with no spot take no part: orders alike but for them (and the shuffles
+        # of a gap of three labels, which has only six orders) give the same placement.
+        effective = tuple(int(k) for k in order if counts[k] > 0)
+        if effective in tried:
+            continue
+        tried.add(effective)
         picks = _greedy(candidates, order)
         score = (
             len(picks),
