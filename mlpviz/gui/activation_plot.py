@@ -274,8 +274,10 @@ class ActivationPlot(QWidget):
         if self._changed("curves", (act.name, half, None if act.elementwise else fixed.tobytes())):
             self.f_curve.setData(*_joined(t, fs), connect="finite")
             self.der_curve.setData(*_joined(t, ders), connect="finite")
-        if self._changed("texts", (act.name, l)):
-            self._set_texts(act, l)
+        if self._changed("formula", (act.name, l)):
+            self._set_formula(act, l)
+        if self._changed("legend", act.name):  # the layer's number is not in it
+            self._set_legend(act)
 
         ys = [fs.min(), fs.max(), ders.min(), ders.max(), 0.0]
         if shown:
@@ -294,19 +296,25 @@ class ActivationPlot(QWidget):
             plot.setXRange(-half, half, padding=0.02)
             plot.setYRange(lo, hi if hi > lo else lo + 1.0, padding=0.08)
 
-    def _set_texts(self, act: Activation, l: int) -> None:
-        """The formula line and the legend's names for activation ``act`` of layer ``l``."""
+    def _set_formula(self, act: Activation, l: int) -> None:
+        """The formula line of activation ``act`` of layer ``l``."""
         if act.elementwise:
-            f_name, der_name = f"f(z): {act.name}", "f′(z)"
-            f_mark, der_mark = "a = f(z) at this sample's z", "f′(z) at z: enters δ"
             self.formula_label.setText(f"Layer {l}:   {act.formula}      {act.der_formula}")
         else:
-            f_name, der_name = "p_k(z_k), other z fixed", "∂p_k/∂z_k: Jacobian diagonal"
-            f_mark, der_mark = "p_k at this sample's z", "∂p_k/∂z_k at z"
             self.formula_label.setText(
                 f"Layer {l}:   {act.formula}      diagonal ∂p_k/∂z_k = p_k(1 − p_k); "
                 "δ uses the whole Jacobian"
             )
+
+    def _set_legend(self, act: Activation) -> None:
+        """The legend's names for the curves and markers of activation ``act`` (each
+        label re-rendered is a text layout: only when the activation changes)."""
+        if act.elementwise:
+            f_name, der_name = f"f(z): {act.name}", "f′(z)"
+            f_mark, der_mark = "a = f(z) at this sample's z", "f′(z) at z: enters δ"
+        else:
+            f_name, der_name = "p_k(z_k), other z fixed", "∂p_k/∂z_k: Jacobian diagonal"
+            f_mark, der_mark = "p_k at this sample's z", "∂p_k/∂z_k at z"
         self.legend.getLabel(self.f_curve).setText(f_name)
         self.legend.getLabel(self.der_curve).setText(der_name)
         self.legend.getLabel(self.f_markers).setText(f_mark)
