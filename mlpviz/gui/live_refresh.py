@@ -15,8 +15,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QObject, QTimer, SignalInstance
-from PySide6.QtWidgets import QDockWidget, QWidget
+from PySide6.QtCore import QEvent, QObject, QSize, QTimer, SignalInstance
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import QDockWidget, QLabel, QSizePolicy, QWidget
 
 from mlpviz.gui.session_model import SessionModel
 
@@ -115,3 +116,50 @@ class LiveRefresh(QObject):
         else:
             self._timer.stop()
             self._refresh()
+
+
+class LiveText(QWidget):
+    """Text that changes at every live repaint (an epoch counter, the latest loss).
+
+    A QLabel in a layout makes Qt lay out again every layout around it, up to the whole
+    window, at each new text; here the label (:attr:`label`) is placed by hand inside this
+    widget, which asks its layout for another size only when the text needs another
+    height (a wrapped text that takes one more line). Its width comes from the layout.
+    """
+
+    def __init__(self, parent: QWidget | None = None, wrap: bool = False) -> None:
+        super().__init__(parent)
+        self.label = QLabel(self)
+        self.label.setWordWrap(wrap)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self._height = self._needed_height()
+
+    def setText(self, text: str) -> None:
+        self.label.setText(text)
+        self._follow_height()
+
+    def text(self) -> str:
+        return self.label.text()
+
+    def sizeHint(self) -> QSize:
+        return QSize(0, self._height)
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(0, self._height)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        self.label.setGeometry(0, 0, self.width(), self.height())
+        super().resizeEvent(event)
+        self._follow_height()
+
+    def _needed_height(self) -> int:
+        label = self.label
+        if label.wordWrap() and self.width() > 0:
+            return label.heightForWidth(self.width())
+        return label.sizeHint().height()
+
+    def _follow_height(self) -> None:
+        needed = self._needed_height()
+        if needed != self._height:
+            self._height = needed
+            self.updateGeometry()

@@ -17,19 +17,16 @@ from collections.abc import Sequence
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QResizeEvent
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QGraphicsItem,
     QHBoxLayout,
-    QLabel,
-    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
 
-from mlpviz.gui.live_refresh import LOSS_PLOT_MS, LiveRefresh
+from mlpviz.gui.live_refresh import LOSS_PLOT_MS, LiveRefresh, LiveText
 from mlpviz.gui.plot_style import style_axes
 from mlpviz.gui.session_model import SessionModel
 
@@ -70,23 +67,6 @@ class _IntegerAxis(pg.AxisItem):
         return [str(round(v * scale)) for v in values]
 
 
-class _TextLine(QWidget):
-    """One line of text whose changes never reach the layouts around it: the label is
-    placed by hand, not by a layout, so its new texts stop here."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.label = QLabel(self)
-        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
-
-    def sizeHint(self) -> QSize:
-        return QSize(0, self.label.sizeHint().height())
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        self.label.setGeometry(0, 0, self.width(), self.height())
-        super().resizeEvent(event)
-
-
 class LossPlot(QWidget):
     """Loss after each update of the session model's Stepper, or a training History."""
 
@@ -98,7 +78,7 @@ class LossPlot(QWidget):
         # Its text changes at every repaint while training runs: in a layout, each new
         # text would re-lay out the window's whole row of docks (Qt passes a label's
         # geometry change up through every layout), so it sits in a line of its own.
-        line = _TextLine()
+        line = LiveText()
         self.latest_label = line.label
         self.latest_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.log_check = QCheckBox("Log scale")

@@ -36,15 +36,12 @@ from mlpviz.engine.backprop import Regularization
 from mlpviz.engine.numbers import format_number
 from mlpviz.engine.optimizers import OPTIMIZERS
 from mlpviz.engine.trainer import TrainingConfig
+from mlpviz.gui.live_refresh import LiveText
 from mlpviz.gui.training_controller import SPEEDS, TrainingController
 
 OPTIMIZER_TITLES = {"sgd": "SGD", "momentum": "SGD with momentum", "adam": "Adam"}
 BATCH_MODES = ("online", "mini-batch", "full batch")
 DEFAULT_MINI_BATCH = 10
-
-
-QWIDGETSIZE_MAX = 16777215
-"""Qt's largest widget size: no maximum."""
 
 
 def _rate_spin(decimals: int, low: float, high: float, tip: str, name: str) -> QDoubleSpinBox:
@@ -94,10 +91,10 @@ class TrainingPanel(QWidget):
             button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
             buttons.addWidget(button, k // 2, k % 2)
 
-        self.epoch_label = QLabel(self)
-        self.epoch_label.setWordWrap(True)
-        # Its width comes from the panel, never from its text.
-        self.epoch_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        # Changes at every live repaint (epoch, samples/s, loss): a line that re-lays out
+        # the panel only when the text needs another height.
+        self.status_line = LiveText(self, wrap=True)
+        self.epoch_label = self.status_line.label
         self.epoch_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.speed = QSlider(Qt.Orientation.Horizontal, self)
         self.speed.setRange(0, len(SPEEDS) - 1)
@@ -187,7 +184,7 @@ class TrainingPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(buttons)
-        layout.addWidget(self.epoch_label)
+        layout.addWidget(self.status_line)
         layout.addLayout(form)
         layout.addStretch(1)
 
@@ -244,15 +241,6 @@ class TrainingPanel(QWidget):
         self.target_loss.setEnabled(cfg.target_loss is not None)
 
     def _on_running(self, running: bool) -> None:
-        # While training runs the status line changes at every repaint (epoch, samples/s,
-        # loss): its height is held, so that a new text does not re-lay out the window's
-        # docks each time (a wrapped label's height follows its text).
-        label = self.epoch_label
-        if running:
-            label.setFixedHeight(max(label.height(), 2 * label.fontMetrics().lineSpacing()))
-        else:
-            label.setMinimumHeight(0)
-            label.setMaximumHeight(QWIDGETSIZE_MAX)
         self.play_action.setText("■ Pause" if running else "▶ Train")
         self.play_action.setToolTip(
             "Pause training (P)"
@@ -271,8 +259,8 @@ class TrainingPanel(QWidget):
         if h.train_loss:
             parts.append(f"training loss {format_number(h.train_loss[-1], 4)}")
         text = " · ".join(parts)
-        if self.epoch_label.text() != text:
-            self.epoch_label.setText(text)
+        if self.status_line.text() != text:
+            self.status_line.setText(text)
 
     def _on_speed(self) -> None:
         updates = SPEEDS[self.speed.value()]
