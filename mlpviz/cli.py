@@ -25,6 +25,13 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any, Literal, NoReturn, TextIO
 
+# One BLAS thread unless the user chose otherwise, set before numpy loads its BLAS: the
+# app's matrices are small (a step, a live-training chunk, a decision boundary of 10,000
+# points), where a second BLAS thread only waits for the core the window needs; on two
+# cores it halved live training's repaints (16 a second against 32). A product of
+# 784-128-64-10 in batches of 64 was no faster with two (docs/benchmarks.md).
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
 import numpy as np
 
 from mlpviz import __version__

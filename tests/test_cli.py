@@ -382,3 +382,15 @@ def test_python_dash_m_exit_status(tmp_path: Path) -> None:
     assert ok.returncode == 0 and json.loads(ok.stdout)["loss_after"] == pytest.approx(
         0.406645, abs=1e-6
     )
+
+
+def test_the_command_asks_numpy_for_one_blas_thread_unless_told_otherwise() -> None:
+    import os
+
+    code = "import mlpviz.cli, os; print(os.environ['OPENBLAS_NUM_THREADS'])"
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert done.stdout.strip() == "1"
+    env["OPENBLAS_NUM_THREADS"] = "2"  # the user's choice stands
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert done.stdout.strip() == "2"
