@@ -66,3 +66,45 @@ def test_optimizer_copy_is_independent() -> None:
 def test_bad_settings_are_refused(kwargs: dict[str, object]) -> None:
     with pytest.raises(ValueError):
         OptimizerConfig(**kwargs)  # type: ignore[arg-type]
+
+
+def kingma_ba(p: float, grads: list[float], eta: float, b1: float, b2: float, eps: float) -> float:
+    """Algorithm 1 of Kingma & Ba (2015) on one parameter, written out by hand."""
+    m = v = 0.0
+    for t, g in enumerate(grads, start=1):
+        m = b1 * m + (1 - b1) * g
+        v = b2 * v + (1 - b2) * g * g
+        p = p - eta * (m / (1 - b1**t)) / (math.sqrt(v / (1 - b2**t)) + eps)
+    return p
+
+
+@pytest.mark.parametrize("name", ["sgd", "momentum", "adam"])
+def test_packed_update_is_the_update_array_by_array(name: str) -> None:
+    # A 2-3-1 network's parameters: W0 (3, 2), b0 (3,), W1 (1, 3), b1 (1,): 13 in all.
+    sizes = [2, 3, 1]
+    rng = np.random.default_rng(5)
+    shapes = [(3, 2), (3,), (1, 3), (1,)]
+    params = [rng.normal(size=s) for s in shapes]
+    config = OptimizerConfig(name, learning_rate=0.05, momentum=0.9)
+    by_array, packed = Optimizer(config), Optimizer(config)
+    flat = start = np.concatenate(params, axis=None)
+    grads_seen: list[np.ndarray] = []
+    for k in range(4):
+        grads = [rng.normal(size=s) for s in shapes]
+        grads_seen.append(np.concatenate(grads, axis=None))
+        params = by_array.update(params, grads)
+        flat = packed.update_packed(flat, np.concatenate(grads, axis=None), sizes)
+        if k == 1:
+            packed = packed.copy()  # a copied state (no longer views) goes on the same
+        np.testing.assert_array_equal(flat, np.concatenate(params, axis=None))
+    assert packed.state.t == by_array.state.t == 4
+    kept = packed.state.velocity if name == "momentum" else packed.state.m
+    if name != "sgd":
+        assert [a.shape for a in kept] == shapes  # saved per array, as sessions hold it
+    if name == "adam":
+        # And the numbers are Kingma & Ba's, parameter by parameter.
+        for i in (0, 7, 12):
+            expected = kingma_ba(
+                float(start[i]), [float(g[i]) for g in grads_seen], 0.05, 0.9, 0.999, 1e-8
+            )
+            assert flat[i] == pytest.approx(expected, abs=1e-12)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from mlpviz.engine.network import packed_views
 from mlpviz.engine.types import Array
 
 OPTIMIZERS = ("sgd", "momentum", "adam")
@@ -73,13 +74,9 @@ class Optimizer:
     def __init__(self, config: OptimizerConfig, state: OptimizerState | None = None) -> None:
         self.config = config
         self.state = state if state is not None else OptimizerState()
-
-    @property
-    def state_per_array(self) -> bool:
-        """Whether the optimizer keeps state for each parameter array (momentum's velocity,
-        Adam's moments), so that its update must be given the arrays one by one. Plain SGD
-        keeps none: its update of the arrays packed into one vector is the same."""
-        return self.config.name != "sgd"
+        self._packed: dict[str, tuple[Array, list[Array]]] = {}
+        """State name → the vector that state's arrays are views of, and those views
+        (see :meth:`update_packed`)."""
 
     def update(self, params: Sequence[Array], grads: Sequence[Array]) -> list[Array]:
         """New parameters from ``params`` and their gradients (same shapes, same order)."""
@@ -107,6 +104,50 @@ class Optimizer:
             p - eta * (m / c1) / (np.sqrt(v / c2) + cfg.epsilon)
             for p, m, v in zip(params, st.m, st.v, strict=True)
         ]
+
+    def update_packed(self, flat: Array, grad: Array, layer_sizes: Sequence[int]) -> Array:
+        """:meth:`update` of every parameter at once: ``flat`` and ``grad`` (n_params,)
+        laid out as :meth:`Network.packed_params` is; returns the new parameters, one
+        vector. The same numbers as array by array (the same operations, element by
+        element), in a handful of numpy calls instead of several per array: for a small
+        network's online step, Adam on six arrays took more than the rest of the update.
+
+        The state stays one array per parameter, as :meth:`update` keeps it (sessions save
+        it so): views of the new state vectors, which the next packed update reads again
+        without gathering them, unless they were replaced or copied meanwhile.
+        """
+        cfg, st = self.config, self.state
+        eta = cfg.learning_rate
+        st.t += 1
+        if cfg.name == "sgd":
+            return _plus_scaled(flat, -eta, grad)
+        if cfg.name == "momentum":
+            velocity = cfg.momentum * self._vector("velocity", st.velocity, flat) - eta * grad
+            st.velocity = self._keep("velocity", velocity, layer_sizes)
+            return flat + velocity
+        b1, b2 = cfg.beta1, cfg.beta2
+        m = b1 * self._vector("m", st.m, flat) + (1 - b1) * grad
+        v = b2 * self._vector("v", st.v, flat) + (1 - b2) * grad * grad
+        st.m, st.v = self._keep("m", m, layer_sizes), self._keep("v", v, layer_sizes)
+        c1, c2 = 1 - b1**st.t, 1 - b2**st.t
+        return flat - eta * (m / c1) / (np.sqrt(v / c2) + cfg.epsilon)
+
+    def _vector(self, name: str, arrays: list[Array], like: Array) -> Array:
+        """State ``name`` as one vector: the one its arrays are views of, else gathered
+        (zeros before the first update)."""
+        if not arrays:
+            return np.zeros_like(like)
+        kept = self._packed.get(name)
+        if kept is not None and len(kept[1]) == len(arrays) and all(
+            a is b for a, b in zip(arrays, kept[1], strict=True)
+        ):
+            return kept[0]
+        return np.concatenate(arrays, axis=None)
+
+    def _keep(self, name: str, vector: Array, layer_sizes: Sequence[int]) -> list[Array]:
+        views = packed_views(vector, layer_sizes)
+        self._packed[name] = (vector, list(views))
+        return views
 
     def copy(self) -> Optimizer:
         return Optimizer(self.config, copy.deepcopy(self.state))

@@ -29,11 +29,12 @@ from mlpviz.engine.optimizers import Optimizer, OptimizerConfig
 from mlpviz.engine.types import Array
 
 PACKED_UPDATE_MAX_PARAMS = 16_384
-"""Networks with at most this many parameters are updated by SGD as one packed vector
-(two numpy calls, one NaN check), where per-call overhead is the whole cost. Larger ones
-are updated array by array, as momentum and Adam always are: their time is arithmetic, and
-a new vector of them at every update, past glibc's 128 KiB (16,384 float64) mmap threshold,
-made the heap shrink and regrow (784-128-64-10: three times the page faults, 5–25 % slower)."""
+"""Networks with at most this many parameters are updated as one packed vector (SGD in two
+numpy calls, Adam in about ten, one NaN check: :meth:`Optimizer.update_packed`), where
+per-call overhead is the whole cost. Larger ones are updated array by array: their time is
+arithmetic, and a new vector of them at every update, past glibc's 128 KiB (16,384
+float64) mmap threshold, made the heap shrink and regrow (784-128-64-10: three times the
+page faults, 5–25 % slower)."""
 
 
 @dataclass(frozen=True)
@@ -86,15 +87,11 @@ def train_step(
     fp = forward(net, x)
     bp = backward(net, fp, y, loss, reg)
     packed_grad = bp.packed_grad
-    if (
-        optimizer.state_per_array
-        or packed_grad is None
-        or len(packed_grad) > PACKED_UPDATE_MAX_PARAMS
-    ):
+    if packed_grad is None or len(packed_grad) > PACKED_UPDATE_MAX_PARAMS:
         new = optimizer.update(net.params(), interleave(bp.grad_weights, bp.grad_biases))
         return StepResult(net, fp, bp, net.updated(new[0::2], new[1::2]))
-    # Stateless (SGD): the same update on the whole parameter vector in one go.
-    (packed,) = optimizer.update([net.packed_params()], [packed_grad])
+    # A small network: the same update on the whole parameter vector in one go.
+    packed = optimizer.update_packed(net.packed_params(), packed_grad, net.layer_sizes)
     return StepResult(net, fp, bp, net.updated_packed(packed))
 
 
