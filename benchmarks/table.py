@@ -80,7 +80,9 @@ def markdown_table(figures: list[Figure]) -> str:
         name = f.name + (f" ({f.note})" if f.note else "")
         reference = format_value(f.reference, f.unit)
         if f.reference is not None and f.reference_name:
-            kind = "floor: " if f.reference_is_floor else ""
+            # A bound, not a race: the least a time can be, the most a rate can.
+            bound = "ceiling: " if f.higher_is_better else "floor: "
+            kind = bound if f.reference_is_floor else ""
             reference += f" ({kind}{f.reference_name})"
         lines.append(
             f"| {name} | {format_value(f.mlpviz, f.unit)} "
