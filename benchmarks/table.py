@@ -13,8 +13,9 @@ class Figure:
     """One measured figure: mlpviz's median, the reference's in the same run, the target.
 
     A reference is either a competitor doing the same work (PyTorch) or, with
-    ``reference_is_floor``, the least the platform itself costs for it (an empty Qt
-    window): a floor gives context, not a race. ``speedup`` is how many times better
+    ``reference_is_floor``, a bound: the least the platform itself costs for a time (an
+    empty Qt window), the most a rate can reach (the Trainer without a window); a bound
+    gives context, not a race. ``speedup`` is how many times better
     mlpviz is than a competitor: reference ÷ mlpviz for times (lower is better),
     mlpviz ÷ reference for rates (``higher_is_better``). ``met`` is None where no target
     applies.
