@@ -466,6 +466,10 @@ class NetworkView(QWidget):
         if now - self._last_live_edges >= 1.0 / LIVE_EDGES_PER_SECOND:
             self._last_live_edges = now
             self._update_edges()
+            # The labels with them: edges that move under the numbers of old weights
+            # would show a network that is not the one training.
+            if not self._texts_current():
+                self._update_texts()
 
     def _on_gradcheck_changed(self) -> None:
         self._update_texts()

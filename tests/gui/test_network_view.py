@@ -703,3 +703,16 @@ def test_discs_are_painted_in_their_column_colours(
         for x, y in zip(layout.node_x[l], layout.node_y[l], strict=True):
             assert ring_colour(float(x), float(y)) == expected, (l, x, y)
     assert ring_colour(layout.column(0), layout.bias_y[0]) == bias
+
+
+def test_live_training_moves_the_labels_with_the_edges(
+    qtbot: QtBot, course_model: SessionModel
+) -> None:
+    from mlpviz.engine.trainer import History
+
+    view = shown(qtbot, course_model)
+    net = course_model.network.copy()
+    net.weights[0][0, 0] = 0.9  # w11, as training might have moved it
+    course_model.apply_training(net, course_model.stepper.optimizer.state, History(), True)
+    assert course_model.training_live
+    assert "0.9" in (view.edge_label_text(0, 0, 0) or "")
