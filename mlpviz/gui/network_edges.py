@@ -241,9 +241,22 @@ class EdgePicture(QGraphicsItem):
         strong = image()
         self.renders += 1
         if not self._dim_per_batch:
-            painter = painter_on(strong)
-            for batch in self._batches:
-                self._stroke(painter, batch)
+            # Large networks: each sign into its own image, then the two added. Stroked
+            # one over the other, the 10,000 1-pixel lines of a dense gap saturate, and
+            # the sign drawn last covered the other everywhere (a 784-128-64-10 network
+            # looked all negative); added, the colours mix where both signs crowd and
+            # stay pure where one does.
+            by_sign = image(), image()
+            for sign, target in enumerate(by_sign):
+                painter = painter_on(target)
+                for batch in self._batches:
+                    if batch.sign == sign:
+                        self._stroke(painter, batch)
+                painter.end()
+            painter = QPainter(strong)
+            painter.drawImage(QPointF(0, 0), by_sign[0])
+            painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_Plus)
+            painter.drawImage(QPointF(0, 0), by_sign[1])
             painter.end()
             return strong, None
         # Each batch stroked once into a scratch image, then laid over the strong picture

@@ -347,3 +347,22 @@ def test_a_png_export_at_twice_the_size_strokes_the_edges_at_that_size(
     assert column[0] == column[-1] == 0.0
     assert sum(column) == pytest.approx(5.5, abs=0.5)
     assert sum(0.05 < c < 0.95 for c in column) <= 2  # sharp: one soft pixel on each side
+
+
+def test_a_dense_gap_of_a_large_network_shows_both_signs(qtbot: QtBot) -> None:
+    # 24,000 edges of mixed sign in the first gap: drawn one sign over the other, the
+    # crowd of 1-pixel lines saturated to the colour drawn last; added, both show.
+    model = model_of([240, 100, 2], seed=4)
+    view = shown(qtbot, model)
+    image = grab(view)
+    x_from = view.map_to_viewport(view.diagram_layout.column(0), 0.0).x() + 5
+    x_to = view.map_to_viewport(view.diagram_layout.column(1), 0.0).x() - 5
+    bluish = reddish = 0
+    for x in range(x_from, x_to, 4):
+        for y in range(0, image.height(), 4):
+            c = QColor(image.pixel(x, y))
+            if c.lightness() > 245:
+                continue  # the background between lines
+            bluish += c.blue() > c.red() + 20
+            reddish += c.red() > c.blue() + 20
+    assert bluish > 0.1 * (bluish + reddish) and reddish > 0.1 * (bluish + reddish)
