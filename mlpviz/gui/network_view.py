@@ -466,10 +466,14 @@ class NetworkView(QWidget):
         if now - self._last_live_edges >= 1.0 / LIVE_EDGES_PER_SECOND:
             self._last_live_edges = now
             self._update_edges()
-            # The labels with them: edges that move under the numbers of old weights
-            # would show a network that is not the one training.
-            if not self._texts_current():
-                self._update_texts()
+        # The weights' numbers would stay those of the weights before training while the
+        # edges move, and placing a hundred labels at each live repaint halved the rate
+        # of repaints: they are hidden while training runs, and written and placed again
+        # for the weights it stops at (network_changed).
+        for labels in self._edge_labels:
+            for label in labels:
+                if label.isVisible():
+                    label.setVisible(False)
 
     def _on_gradcheck_changed(self) -> None:
         self._update_texts()

@@ -705,14 +705,19 @@ def test_discs_are_painted_in_their_column_colours(
     assert ring_colour(layout.column(0), layout.bias_y[0]) == bias
 
 
-def test_live_training_moves_the_labels_with_the_edges(
+def test_while_training_runs_the_weights_numbers_are_hidden_then_shown_anew(
     qtbot: QtBot, course_model: SessionModel
 ) -> None:
     from mlpviz.engine.trainer import History
 
     view = shown(qtbot, course_model)
+    assert "0.2" in (view.edge_label_text(0, 0, 0) or "")  # w11 of the course page
     net = course_model.network.copy()
     net.weights[0][0, 0] = 0.9  # w11, as training might have moved it
-    course_model.apply_training(net, course_model.stepper.optimizer.state, History(), True)
+    state = course_model.stepper.optimizer.state
+    course_model.apply_training(net, state, History(), True)
     assert course_model.training_live
+    assert view.visible_edge_labels() == 0  # no old weights' numbers on moving edges
+    course_model.apply_training(net, state, History(), False)  # training stops
     assert "0.9" in (view.edge_label_text(0, 0, 0) or "")
+    assert view.visible_edge_labels() == 9
