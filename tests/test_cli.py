@@ -394,3 +394,16 @@ def test_the_command_asks_numpy_for_one_blas_thread_unless_told_otherwise() -> N
     env["OPENBLAS_NUM_THREADS"] = "2"  # the user's choice stands
     done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
     assert done.stdout.strip() == "2"
+
+
+def test_the_trace_counts_samples_from_one_as_the_window_does() -> None:
+    # xor.json has four samples; --sample 2 is the third (the option counts from 0, the
+    # text counts as people do and as the window's "Sample 3 of 4").
+    done = subprocess.run(
+        [sys.executable, "-m", "mlpviz", "trace", "resources/examples/xor.json", "--sample", "2"],
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).resolve().parent.parent,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Sample 3: the input x." in done.stdout

@@ -55,7 +55,7 @@ class ForwardPhases(StepContext):
         blocks: list[Block] = []
         if f is None or (f.kind == "neuron" and f.layer == 0):
             rows = elide(n0, self.max_rows) if f is None else [f.j]
-            blocks.append(Paragraph((f"Sample {self.step.sample}: the input ", nm.act(0), ".")))
+            blocks.append(Paragraph((f"Sample {self.step.sample + 1}: the input ", nm.act(0), ".")))
             blocks += self._each(
                 rows, lambda i: [Equation((nm.act(0, i),), ((Num(self.a[0][i]),),))]
             )
