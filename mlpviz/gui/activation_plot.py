@@ -43,14 +43,16 @@ MAX_NEURON_LABELS = 8  # number the markers only while they stay readable
 
 def focus_layer(phase: Phase, depth: int, selection: Selection | None) -> int:
     """The layer (1..L) whose activation matters now: the selected neuron's, weight's or
-    bias's layer if any, else the layer the phase works on (Input → 1, Loss/Update → L)."""
+    bias's layer if any, else the layer the phase works on (the Loss → L). The Update
+    computes no activation: it keeps layer 1, where the backward pass ended and the next
+    sample's Input starts, so the plot stays as it is from Backward 1 to Forward 1."""
     if selection is not None:
         layer = selection.layer if selection.kind == "neuron" else selection.layer + 1
         if 1 <= layer <= depth:
             return layer
     if phase.kind in (PhaseKind.FORWARD, PhaseKind.BACKWARD):
         return phase.layer
-    if phase.kind is PhaseKind.INPUT:
+    if phase.kind in (PhaseKind.INPUT, PhaseKind.UPDATE):
         return 1
     return depth
 

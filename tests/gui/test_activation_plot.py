@@ -78,7 +78,7 @@ def test_markers_move_to_the_output_layer(plot: ActivationPlot) -> None:
 def test_the_layer_in_focus_follows_phase_selection_and_chooser(plot: ActivationPlot) -> None:
     m = plot.model
     expected = {"Input": 1, "Forward 1": 1, "Forward 2": 2, "Loss": 2,
-                "Backward 2": 2, "Backward 1": 1, "Update": 2}
+                "Backward 2": 2, "Backward 1": 1, "Update": 1}
     for phase in m.phases:
         m.go_to(phase)
         assert plot.layer == expected[phase.label], phase.label
