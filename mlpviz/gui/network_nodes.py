@@ -27,8 +27,12 @@ from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from mlpviz.engine.types import Array
 
+BORDER_PX = 8.0
+"""Room kept around a disc for its border, in pixels: the widest pen is 2.5 px times the
+display scale (up to 2.5), half of it outside the disc."""
 
-class DiscGroup(QGraphicsItem):
+
+class DiscGroup(pg.GraphicsObject):  # type: ignore[misc]
     """The discs of one group, centred at ``xs``, ``ys``, filled with one brush and
     bordered with one (cosmetic) pen."""
 
@@ -42,8 +46,9 @@ class DiscGroup(QGraphicsItem):
         self._radius = 0.0
         self.brush = QBrush(Qt.BrushStyle.NoBrush)
         self.pen = QPen(Qt.PenStyle.NoPen)
-        self._bounds = QRectF()
         self._path: tuple[tuple[float, float], QPainterPath] | None = None
+        self._pixel: tuple[float, float] | None = None
+        """A screen pixel's width and height in diagram units (None: not known yet)."""
 
     def place(self, xs: Array, ys: Array, radius: float) -> None:
         self.prepareGeometryChange()
@@ -51,21 +56,35 @@ class DiscGroup(QGraphicsItem):
         self._ys = [float(v) for v in ys]
         self._radius = radius
         self._path = None
-        if self._xs:
-            # Room for the border too: a few pixels, never more than half a radius.
-            pad = 1.5 * radius
-            x0, y0 = min(self._xs) - pad, min(self._ys) - pad
-            self._bounds = QRectF(x0, y0, max(self._xs) + pad - x0, max(self._ys) + pad - y0)
-        else:
-            self._bounds = QRectF()
         self.update()
+
+    def viewTransformChanged(self) -> None:
+        # Zoom or resize: a dot's size and a border's width are in pixels, so the
+        # rectangle the group needs in diagram units changes (and with the cache, it is
+        # where the painting is cut).
+        self.prepareGeometryChange()
+        self._pixel = None
+        super().viewTransformChanged()
 
     def set_style(self, brush: QBrush, pen: QPen) -> None:
         self.brush, self.pen = QBrush(brush), QPen(pen)
         self.update()
 
     def boundingRect(self) -> QRectF:
-        return QRectF(self._bounds)
+        if not self._xs:
+            return QRectF()
+        pixel = self._pixel
+        if pixel is None:
+            width, height = self.pixelSize()
+            pixel = (width or 0.0, height or 0.0)
+            if pixel[0] > 0 and pixel[1] > 0:
+                self._pixel = pixel  # kept until the view's transform changes
+        pw, ph = pixel
+        rx = self._dot_px / 2 * pw if self._dots else self._radius
+        ry = self._dot_px / 2 * ph if self._dots else self._radius
+        rx, ry = rx + BORDER_PX * pw, ry + BORDER_PX * ph
+        x0, y0 = min(self._xs) - rx, min(self._ys) - ry
+        return QRectF(x0, y0, max(self._xs) + rx - x0, max(self._ys) + ry - y0)
 
     def paint(
         self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
@@ -118,6 +137,13 @@ class NodeDiscs(pg.GraphicsObject):  # type: ignore[misc]
     def set_style(self, group: int, brush: QBrush, pen: QPen) -> None:
         """Fill and border of group ``group``'s discs."""
         self._groups[group].set_style(brush, pen)
+
+    def viewTransformChanged(self) -> None:
+        # pyqtgraph tells this item, added to the view box, of zoom and resize; not the
+        # groups made as its children before it was added.
+        super().viewTransformChanged()
+        for group in self._groups:
+            group.viewTransformChanged()
 
     def style(self, group: int) -> tuple[QBrush, QPen]:
         g = self._groups[group]

@@ -466,10 +466,15 @@ class NetworkView(QWidget):
         if now - self._last_live_edges >= 1.0 / LIVE_EDGES_PER_SECOND:
             self._last_live_edges = now
             self._update_edges()
-        # The weights' numbers would stay those of the weights before training while the
-        # edges move, and placing a hundred labels at each live repaint halved the rate
-        # of repaints: they are hidden while training runs, and written and placed again
-        # for the weights it stops at (network_changed).
+        self._hide_edge_labels_while_training()
+
+    def _hide_edge_labels_while_training(self) -> None:
+        """The weights' numbers would stay those of the weights before training while the
+        edges move, and placing a hundred labels at each live repaint halved the rate of
+        repaints: they are hidden while training runs, and written and placed again for
+        the weights it stops at (network_changed)."""
+        if not self.model.training_live:
+            return
         for labels in self._edge_labels:
             for label in labels:
                 if label.isVisible():
@@ -617,6 +622,7 @@ class NetworkView(QWidget):
             edge_label_scale=self._edge_label_scale(),
             min_text_scale=NODE_TEXT_MIN_POINT_SIZE / (FONT_POINT_SIZE * self._screen_ratio()),
         )
+        self._hide_edge_labels_while_training()  # a resize or zoom while training runs
 
     def _place_notes(self) -> None:
         """The "drawn: the largest |w|" notes under their gaps, kept within the diagram's

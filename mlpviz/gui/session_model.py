@@ -542,6 +542,15 @@ class SessionModel(QObject):
             self.network_changed.emit()
             self.stepped.emit()
 
+    def end_live_training(self) -> None:
+        """Training stopped without a last hand-over (the NaN guard paused it, or an edit
+        came between two): every view that followed it at its own rate, or hid numbers
+        while it ran, catches up with the network the model holds."""
+        if self.training_live:
+            self.training_live = False
+            self.network_changed.emit()
+            self.stepped.emit()
+
     def reset_training(self) -> None:
         """Back to the initial weights with a fresh optimizer; the history is cleared.
         Not an edit (training is history): it does not go on the undo stack."""

@@ -433,7 +433,7 @@ class TrainingController(QObject):
             # The model was edited since the last chunk: its state wins, the trainer's
             # unshown updates are dropped.
             self._trainer = None
-            self.model.training_live = False
+            self.model.end_live_training()
         self._set_running(False)
         if reason:
             self.message.emit(reason)
@@ -458,7 +458,7 @@ class TrainingController(QObject):
         )
         # The trainer's optimizer took the bad update; the next Play starts from the model.
         self._trainer = None
-        self.model.training_live = False
+        self.model.end_live_training()
         self._set_running(False)
         rate = format_number(trainer.config.optimizer.learning_rate, 3)
         self.non_finite.emit(

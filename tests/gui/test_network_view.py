@@ -14,7 +14,7 @@ import time
 import numpy as np
 import pytest
 from diagram_views import model_of, shown
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPointF, Qt
 from pytestqt.qtbot import QtBot
 
 from mlpviz.engine.datasets import Dataset
@@ -721,3 +721,41 @@ def test_while_training_runs_the_weights_numbers_are_hidden_then_shown_anew(
     course_model.apply_training(net, state, History(), False)  # training stops
     assert "0.9" in (view.edge_label_text(0, 0, 0) or "")
     assert view.visible_edge_labels() == 9
+
+
+def test_numbers_hidden_for_training_stay_hidden_on_resize_and_return_when_it_ends(
+    qtbot: QtBot, course_model: SessionModel
+) -> None:
+    from mlpviz.engine.trainer import History
+
+    view = shown(qtbot, course_model)
+    net = course_model.network.copy()
+    net.weights[0][0, 0] = 0.9
+    course_model.apply_training(net, course_model.stepper.optimizer.state, History(), True)
+    assert view.visible_edge_labels() == 0
+    view.resize(1000, 700)  # the labels are placed again for the new size ...
+    qtbot.wait(RELAYOUT_DELAY_MS * 3)
+    assert view.visible_edge_labels() == 0  # ... and stay hidden while training runs
+    # Training ends without a last hand-over (the NaN guard pauses it): they come back,
+    # for the weights the model holds.
+    course_model.end_live_training()
+    assert view.visible_edge_labels() == 9
+    assert "0.9" in (view.edge_label_text(0, 0, 0) or "")
+
+
+def test_dots_keep_their_pixel_size_and_border_inside_their_rectangle(qtbot: QtBot) -> None:
+    # 200 inputs: the first column is drawn as 4-pixel dots, cached as a picture cut to
+    # the group's rectangle, which must hold a dot and its border at any zoom.
+    view = shown(qtbot, model_of([200, 4, 2]))
+    group = view._nodes._groups[0]  # type: ignore[union-attr]
+    assert group._dots
+    for zoom in (1.0, 4.0, 0.25):
+        view.view_box.scaleBy((zoom, zoom))
+        qtbot.wait(20)
+        rect = group.mapRectToScene(group.boundingRect())
+        on_screen = view.canvas.mapFromScene(rect).boundingRect()
+        column_x = view.canvas.mapFromScene(
+            view.view_box.mapViewToScene(QPointF(view.diagram_layout.column(0), 0.0))
+        ).x()
+        # The rectangle reaches at least 2 px (half a dot) + the border beyond the centres.
+        assert column_x - on_screen.left() >= 2 + 1 and on_screen.right() - column_x >= 2 + 1
