@@ -318,7 +318,8 @@ def _csv_text(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
 
 def plot_series(plot: pg.PlotWidget) -> list[tuple[str, np.ndarray, np.ndarray]]:
     """The named, visible curves of ``plot``: (name as in the legend, x, y), the data as
-    given to the curve (not its log-scaled display)."""
+    given to the curve (not its log-scaled display): every point, also of a curve that
+    draws a long history as its envelope and keeps the whole as ``full_data``."""
     item = plot.getPlotItem()
     names: dict[int, str] = {}
     if item.legend is not None:
@@ -327,7 +328,10 @@ def plot_series(plot: pg.PlotWidget) -> list[tuple[str, np.ndarray, np.ndarray]]
     series = []
     for data in item.listDataItems():
         name = names.get(id(data)) or (data.name() if hasattr(data, "name") else None)
-        x, y = getattr(data, "xData", None), getattr(data, "yData", None)
+        x, y = getattr(data, "full_data", None) or (
+            getattr(data, "xData", None),
+            getattr(data, "yData", None),
+        )
         if not name or x is None or y is None or not data.isVisible():
             continue
         series.append((str(name), np.asarray(x, dtype=float), np.asarray(y, dtype=float)))

@@ -18,6 +18,7 @@ from collections.abc import Sequence
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QGraphicsItem,
@@ -245,12 +246,34 @@ class LossPlot(QWidget):
     def _draw(
         self, curve: pg.PlotDataItem, x: np.ndarray, y: np.ndarray, widget: pg.PlotWidget
     ) -> None:
-        """``curve`` through (x, y), a long one as its envelope (see :func:`peak_envelope`)."""
+        """``curve`` through (x, y), a long one as its envelope (see :func:`peak_envelope`).
+
+        Every point stays on the curve as ``full_data`` (x, y): exports write those
+        (mlpviz.gui.exports.plot_series), and a resize draws the envelope again from them.
+        """
         width = widget.getPlotItem().getViewBox().width()
         keep = peak_envelope(y, max(MIN_DRAWN_POINTS, int(width * POINTS_PER_PIXEL)))
         curve.setData(x[keep], y[keep])
+        curve.full_data = (x, y)
+        curve.drawn_width = width
         symbol = self._names[curve][1] if curve in self._names else "o"
         curve.setSymbol(symbol if len(x) <= MAX_MARKED_POINTS else None)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        # A long curve's envelope was cut for the width it had (or had none, hidden).
+        for curve, widget in self._curves_and_plots():
+            full = getattr(curve, "full_data", None)
+            if full is None or len(full[0]) <= MIN_DRAWN_POINTS:
+                continue
+            width = widget.getPlotItem().getViewBox().width()
+            if abs(width - getattr(curve, "drawn_width", 0.0)) > 0.2 * max(width, 1.0):
+                self._draw(curve, full[0], full[1], widget)
+
+    def _curves_and_plots(self) -> list[tuple[pg.PlotDataItem, pg.PlotWidget]]:
+        loss = (self.step_curve, self.train_curve, self.test_curve)
+        accuracy = (self.train_accuracy_curve, self.test_accuracy_curve)
+        return [(c, self.plot_widget) for c in loss] + [(c, self.accuracy_widget) for c in accuracy]
 
     def _refresh(self) -> None:
         """Which curves show, the axis labels, the ranges and the latest value."""

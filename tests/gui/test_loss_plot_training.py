@@ -123,3 +123,30 @@ def test_a_long_live_history_is_drawn_as_its_envelope(qtbot: QtBot) -> None:
     assert "after epoch 5000: 0.0002" in plot.latest_label.text()
     lo, hi = plot.plot_widget.getPlotItem().viewRange()[0]
     assert lo < 1 and 5000 < hi < 5000 * 1.25
+
+
+def test_a_long_history_is_exported_whole_though_drawn_as_its_envelope(
+    course_model: SessionModel, qtbot: QtBot
+) -> None:
+    from mlpviz.gui.exports import plot_csv
+
+    plot = LossPlot(course_model)
+    qtbot.addWidget(plot)
+    plot.resize(500, 400)
+    plot.show()
+    qtbot.waitExposed(plot)
+    n = 2000
+    loss = [1.0 / k for k in range(1, n + 1)]
+    nan = [float("nan")] * n
+    history = History(list(range(1, n + 1)), loss, nan, nan, nan)
+    state = course_model.stepper.optimizer.state
+    course_model.apply_training(course_model.network, state, history, running=False)
+    assert len(plot.train_curve.xData) < n  # drawn reduced: about 0.7 points a pixel
+    rows = [r.split(",") for r in plot_csv(plot.plot_widget).strip().splitlines()[1:]]
+    train = [(float(x), float(y)) for name, x, y in rows if name == "train"]
+    assert [x for x, _ in train] == [float(k) for k in range(1, n + 1)]
+    assert [y for _, y in train] == pytest.approx(loss)
+    # Wider, the envelope is cut again for the new width: more points drawn.
+    drawn = len(plot.train_curve.xData)
+    plot.resize(1200, 400)
+    qtbot.waitUntil(lambda: len(plot.train_curve.xData) > drawn)
