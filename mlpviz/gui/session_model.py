@@ -304,14 +304,16 @@ class SessionModel(QObject):
         )
 
     def _push_config(self, config: TrainingConfig, text: str) -> None:
-        # Undo and redo change the settings only and keep the weights in force then:
-        # undoing a learning-rate change must not throw away the training done since.
+        # Undo and redo change the settings only and keep the weights the current step
+        # starts from: undoing a learning-rate change must not throw away the training
+        # done since, and a change at the Update works the step out again from its
+        # weights before the update (not the updated ones, which would update twice).
         old = self.config
         self.undo_stack.push(
             _Edit(
                 text,
-                lambda: self._apply(net=self.network, config=config),
-                lambda: self._apply(net=self.network, config=old),
+                lambda: self._apply(net=self.record.result.before, config=config),
+                lambda: self._apply(net=self.record.result.before, config=old),
             )
         )
 

@@ -7,6 +7,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
+from mlpviz.engine.network import course_example
 from mlpviz.engine.stepper import PhaseKind
 from mlpviz.gui.loss_plot import LossPlot
 from mlpviz.gui.session_model import SessionModel
@@ -116,14 +117,14 @@ def test_an_edit_that_changes_the_loss_after_the_update_redraws_its_point(
 ) -> None:
     m = plot.model
     step_to_update(m)
-    m.set_learning_rate(0.35)  # the step is worked out again with another η
-    if m.phase.kind is not PhaseKind.UPDATE:
-        step_to_update(m)
+    m.set_learning_rate(0.35)  # the step is worked out again with half the page's η
+    assert m.phase.kind is not PhaseKind.UPDATE  # it restarts at Forward 1 ...
+    assert m.network.equals(course_example())  # ... from the weights before the update
+    step_to_update(m)
     x, y = points(plot.step_curve)
     np.testing.assert_array_equal(x, [1.0])
-    # One point still, but not the page's: the plot shows the model's new loss after.
-    assert y[0] != pytest.approx(LOSS_AFTER_UPDATE, abs=1e-3)
-    assert y[0] == m.stepper.losses_after_updates[0]
+    # By hand: every parameter less 0.35 times the brief's gradient, then forward again.
+    assert y[0] == pytest.approx(0.465935, abs=1e-5)
 
 
 def test_the_loss_axis_starts_at_zero_and_stays_while_the_loss_falls(plot: LossPlot) -> None:
