@@ -101,10 +101,14 @@ def test_packed_update_is_the_update_array_by_array(name: str) -> None:
     kept = packed.state.velocity if name == "momentum" else packed.state.m
     if name != "sgd":
         assert [a.shape for a in kept] == shapes  # saved per array, as sessions hold it
-    if name == "adam":
-        # And the numbers are Kingma & Ba's, parameter by parameter.
-        for i in (0, 7, 12):
-            expected = kingma_ba(
-                float(start[i]), [float(g[i]) for g in grads_seen], 0.05, 0.9, 0.999, 1e-8
-            )
-            assert flat[i] == pytest.approx(expected, abs=1e-12)
+    for i in (0, 7, 12):  # and the numbers are the textbook's, parameter by parameter
+        g = [float(grad[i]) for grad in grads_seen]
+        if name == "adam":
+            expected = kingma_ba(float(start[i]), g, 0.05, 0.9, 0.999, 1e-8)
+        else:
+            p, velocity = float(start[i]), 0.0
+            for gk in g:  # v ← μv − ηg, p ← p + v (plain SGD: μ = 0)
+                velocity = (0.9 if name == "momentum" else 0.0) * velocity - 0.05 * gk
+                p += velocity
+            expected = p
+        assert flat[i] == pytest.approx(expected, abs=1e-12)
