@@ -143,15 +143,7 @@ def test_the_loss_axis_starts_at_zero_and_stays_while_the_loss_falls(plot: LossP
 def test_the_latest_value_changes_without_a_new_layout(plot: LossPlot, qtbot) -> None:
     # While training runs the line changes at every repaint: a new layout of the plot
     # would go up through the dock to the whole window each time.
-    from PySide6.QtCore import QEvent, QObject
-
-    class LayoutRequests(QObject):
-        count = 0
-
-        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-            if event.type() == QEvent.Type.LayoutRequest:
-                self.count += 1
-            return False
+    from layout_requests import LayoutRequests
 
     plot.show()
     qtbot.waitExposed(plot)

@@ -115,15 +115,7 @@ def test_the_status_line_changes_without_a_new_layout_of_the_panel(qtbot: QtBot)
     # Its text changes at every live repaint; a label in the panel's layout would re-lay
     # out the panel (dozens of fields) each time. Only a text that needs another height
     # (one more line) asks for a new layout.
-    from PySide6.QtCore import QEvent, QObject
-
-    class LayoutRequests(QObject):
-        count = 0
-
-        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-            if event.type() == QEvent.Type.LayoutRequest:
-                self.count += 1
-            return False
+    from layout_requests import LayoutRequests
 
     panel = panel_of(preset_model("circles"), qtbot)
     panel.resize(300, 600)
