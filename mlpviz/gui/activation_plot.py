@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from mlpviz.engine.activations import ACTIVATIONS, Activation, get_activation
 from mlpviz.engine.stepper import Phase, PhaseKind
 from mlpviz.engine.types import Array
+from mlpviz.gui.live_refresh import LiveText
 from mlpviz.gui.plot_style import style_axes
 from mlpviz.gui.session_model import Selection, SessionModel
 
@@ -102,8 +103,10 @@ class ActivationPlot(QWidget):
         self.activation_combo.setToolTip(
             "The activation of this layer. Changing it is an edit: the step restarts at Forward 1."
         )
-        self.formula_label = QLabel()
-        self.formula_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.formula_label = LiveText(self)  # a new layer's text without a new layout
+        self.formula_label.label.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse
+        )
 
         row = QHBoxLayout()
         row.addWidget(QLabel("Layer:"))

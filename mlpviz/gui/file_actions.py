@@ -324,6 +324,8 @@ class FileActions(QObject):
         self._saved: Session | None = None  # the content last saved or opened
         self._saved_view: dict[str, object] = {}
         self._modified = False
+        self._content_of: tuple[object, ...] | None = None
+        """What the last refresh found the content made of (see refresh)."""
         self.actions: dict[str, QAction] = {}
         self._build_actions()
         self.recent_menu = QMenu("Open &Recent", window)
@@ -369,6 +371,19 @@ class FileActions(QObject):
 
     def refresh(self) -> None:
         """Recompute "modified" and update the title and the actions."""
+        # What content() is made of, by identity: through a sample's phases (and the two
+        # signals of a step into Update) it stays the same, and gathering and comparing
+        # the whole session again cost every step a millisecond.
+        m, st = self.model, self.model.stepper
+        made_of = (
+            st, st.record, m.phase.kind is PhaseKind.UPDATE, st.network, st.initial_network,
+            st.x, st.y, m.config, m.session, m.session.history, self._saved, self.path,
+        )  # fmt: skip
+        if self._content_of is not None and all(
+            a is b for a, b in zip(made_of, self._content_of, strict=True)
+        ):
+            return
+        self._content_of = made_of
         modified = self._saved is None or not same_content(self.content(), self._saved)
         changed = modified != self._modified
         self._modified = modified

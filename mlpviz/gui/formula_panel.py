@@ -13,7 +13,6 @@ from PySide6.QtCore import QEvent, QSize
 from PySide6.QtGui import QFont, QGuiApplication
 from PySide6.QtWidgets import (
     QHBoxLayout,
-    QLabel,
     QPushButton,
     QTabWidget,
     QTextBrowser,
@@ -22,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from mlpviz.engine.trace import Focus, Section, phase_sections, render_html, render_latex
+from mlpviz.gui.live_refresh import LiveText
 from mlpviz.gui.session_model import SessionModel
 
 # The panel is read from the back of a hall: its type is this much larger than the UI's.
@@ -43,8 +43,7 @@ class FormulaPanel(QWidget):
         super().__init__(parent)
         self.model = model
         self.precision = 6
-        self.heading = QLabel(self)
-        self.heading.setWordWrap(True)
+        self.heading = LiveText(self, wrap=True)  # new text at every step, no new layout
         self.equations = self._browser("Equations of the current phase")
         self.matrices = self._browser("The current phase in matrix notation")
         self.tabs = QTabWidget(self)

@@ -124,14 +124,23 @@ class LiveText(QWidget):
     A QLabel in a layout makes Qt lay out again every layout around it, up to the whole
     window, at each new text; here the label (:attr:`label`) is placed by hand inside this
     widget, which asks its layout for another size only when the text needs another
-    height (a wrapped text that takes one more line). Its width comes from the layout.
+    height (a wrapped text that takes one more line). Its width comes from the layout,
+    or with ``grow`` from the widest text it has shown (a status bar's field: it widens
+    when a text needs it, and never narrows, so the texts of a step do not move it).
+    Also for texts that change at every step (the phase in the status bar, the formula
+    panel's heading): each new layout of the window cost a step a millisecond or more.
     """
 
-    def __init__(self, parent: QWidget | None = None, wrap: bool = False) -> None:
+    def __init__(
+        self, parent: QWidget | None = None, wrap: bool = False, grow: bool = False
+    ) -> None:
         super().__init__(parent)
         self.label = QLabel(self)
         self.label.setWordWrap(wrap)
-        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self._grow = grow
+        self._width = 0
+        horizontal = QSizePolicy.Policy.Fixed if grow else QSizePolicy.Policy.Ignored
+        self.setSizePolicy(horizontal, QSizePolicy.Policy.Fixed)
         self._height = self._needed_height()
 
     def setText(self, text: str) -> None:
@@ -142,10 +151,16 @@ class LiveText(QWidget):
         return self.label.text()
 
     def sizeHint(self) -> QSize:
-        return QSize(0, self._height)
+        return QSize(self._width, self._height)
 
     def minimumSizeHint(self) -> QSize:
-        return QSize(0, self._height)
+        return QSize(self._width, self._height)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange and hasattr(self, "label"):
+            self._width = 0  # the display scale changed: measure anew
+            self._follow_height()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         self.label.setGeometry(0, 0, self.width(), self.height())
@@ -160,6 +175,9 @@ class LiveText(QWidget):
 
     def _follow_height(self) -> None:
         needed = self._needed_height()
-        if needed != self._height:
+        wider = self._grow and self.label.sizeHint().width() > self._width
+        if wider:
+            self._width = self.label.sizeHint().width()
+        if needed != self._height or wider:
             self._height = needed
             self.updateGeometry()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QByteArray, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
-from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QToolBar, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QToolBar, QVBoxLayout, QWidget
 
 from mlpviz.engine.numbers import format_number
 from mlpviz.engine.stepper import PhaseKind
@@ -13,6 +13,7 @@ from mlpviz.gui.exports import Exports
 from mlpviz.gui.file_actions import FileActions
 from mlpviz.gui.formula_panel import FormulaPanel
 from mlpviz.gui.lecture_hall import LectureHall
+from mlpviz.gui.live_refresh import LiveText
 from mlpviz.gui.loss_plot import LossPlot
 from mlpviz.gui.network_view import NetworkView
 from mlpviz.gui.phase_indicator import PhaseIndicator
@@ -75,7 +76,8 @@ class MainWindow(QMainWindow):
 
         self.actions_by_name: dict[str, QAction] = {}
         self._build_actions()
-        self.status_phase = QLabel(self)
+        # Its text changes at every step: without a new layout of the window each time.
+        self.status_phase = LiveText(self, grow=True)
         self.statusBar().addPermanentWidget(self.status_phase)
         self.network_view.setFocus()
         model.stepped.connect(self._on_stepped)

@@ -549,3 +549,28 @@ def test_start_opens_a_file_with_its_view_or_the_course_example_with_a_message(
     qtbot.addWidget(window)
     assert "Could not open broken.json" in dialogs.warnings[0]
     assert window.model.network.equals(course_example()) and window.file_actions.path is None
+
+
+def test_the_modified_mark_is_worked_out_once_a_sample_and_at_its_update(
+    window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import mlpviz.gui.file_actions as file_actions
+
+    compared: list[PhaseKind] = []
+    same = file_actions.same_content
+
+    def counted(a: object, b: object) -> bool:
+        compared.append(window.model.phase.kind)
+        return same(a, b)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(file_actions, "same_content", counted)
+    m = window.model
+    for _ in range(len(m.phases) - 1):
+        m.step()  # Forward 1 ... Update: the work is the same until the weights change
+    assert compared == [PhaseKind.UPDATE]
+    # At the Update the file keeps the weights before it (opening it stands here again).
+    assert not window.isWindowModified()
+    m.step()  # the next sample's Input, from the updated weights: not as saved
+    assert window.isWindowModified() and len(compared) == 2
+    m.set_weight(0, 0, 0, 0.25)  # an edit is always looked at
+    assert len(compared) == 3

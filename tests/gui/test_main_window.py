@@ -104,3 +104,29 @@ def test_to_session_round_trips_through_a_file(window: MainWindow, tmp_path: obj
     assert again.y[0, 0] == 1.0
     again.reset()
     assert again.network.equals(course_example())
+
+
+def test_the_status_field_widens_for_a_longer_text_and_never_relays_out_for_a_step(
+    course_model: SessionModel, qtbot
+) -> None:
+    from layout_requests import LayoutRequests
+
+    window = MainWindow(course_model)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    field = window.status_phase
+    bar = window.statusBar()
+    widths = []
+    for _ in range(len(course_model.phases) - 1):
+        course_model.step()
+        qtbot.wait(5)
+        widths.append(field.width())
+        # The whole text is shown: the field is at least as wide as the label needs.
+        assert field.width() >= field.label.sizeHint().width()
+    assert widths == sorted(widths)  # it widens (L, then L after update) and never narrows
+    requests = LayoutRequests()
+    bar.installEventFilter(requests)
+    course_model.go_to(course_model.phases[1])  # a shorter text than the Update's
+    qtbot.wait(5)
+    assert requests.count == 0 and field.width() == widths[-1]
