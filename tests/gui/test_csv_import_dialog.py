@@ -4,12 +4,12 @@ loads in a worker while the window keeps answering."""
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import numpy as np
 import pytest
-from PySide6.QtCore import Qt, QTimer
+from loop_gaps import LoopGaps
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from mlpviz.gui.csv_import_dialog import CsvImportDialog
@@ -173,20 +173,11 @@ def test_100000_rows_load_while_the_window_answers(qtbot: QtBot, tmp_path: Path)
     qtbot.wait(50)  # the first paint is done before the probe starts
     progress: list[int] = []
     dialog.progress.valueChanged.connect(progress.append)
-    gaps: list[float] = []
-    last = [time.perf_counter()]
-
-    def tick() -> None:
-        now = time.perf_counter()
-        gaps.append(now - last[0])
-        last[0] = now
-
-    probe = QTimer()
-    probe.timeout.connect(tick)
-    probe.start(10)
-    last[0] = time.perf_counter()
+    probe = LoopGaps(10)
+    probe.start()
     load(qtbot, dialog)
     probe.stop()
+    gaps = probe.gaps
     assert dialog.dataset is not None and len(dialog.dataset.x_train) == 80_000
     assert any(0 < p < 100 for p in progress)  # progress was shown on the way
     assert len(gaps) >= 5  # the event loop kept running during the load

@@ -9,8 +9,9 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
+from loop_gaps import LoopGaps
 from preset_models import preset_model
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton
 from pytestqt.qtbot import QtBot
 
@@ -249,24 +250,15 @@ def test_the_event_loop_answers_while_training_runs(qtbot: QtBot) -> None:
     button.clicked.connect(controller.pause)
     qtbot.addWidget(button)
     button.show()
-    gaps: list[float] = []
-    last = [time.perf_counter()]
-
-    def tick() -> None:
-        now = time.perf_counter()
-        gaps.append(now - last[0])
-        last[0] = now
-
-    probe = QTimer()
-    probe.timeout.connect(tick)
-    probe.start(5)
+    probe = LoopGaps(5)
+    probe.start()
     controller.play()
     qtbot.wait(600)
     assert controller.running
-    last[0] = time.perf_counter()
-    gaps.clear()
+    probe.restart()
     qtbot.wait(400)
     probe.stop()
+    gaps = probe.gaps
     # The probe fires every 5 ms when the loop is free: while training, it still gets
     # through at least every chunk plus a hand-over (one late tick is let pass: the
     # machine may be busy with other work).

@@ -3,10 +3,9 @@ answering while it trains, and a large network on the digits."""
 
 from __future__ import annotations
 
-import time
-
 import pytest
-from PySide6.QtCore import Qt, QTimer
+from loop_gaps import LoopGaps
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from mlpviz.gui.main_window import MainWindow
@@ -50,22 +49,13 @@ def test_the_window_answers_while_training_runs(window: MainWindow, qtbot: QtBot
     ws = window.training
     ws.training_panel.epoch_limit.setValue(0)  # the preset's 200 epochs take about a second
     ws.docks["data_view"].raise_()
-    gaps: list[float] = []
-    last = [time.perf_counter()]
-
-    def tick() -> None:
-        now = time.perf_counter()
-        gaps.append(now - last[0])
-        last[0] = now
-
-    probe = QTimer()
-    probe.timeout.connect(tick)
+    probe = LoopGaps(5)
     ws.training_panel.play_action.trigger()
     qtbot.wait(300)  # past the first repaints
-    last[0] = time.perf_counter()
-    probe.start(5)
+    probe.start()
     qtbot.wait(700)
     probe.stop()
+    gaps = probe.gaps
     assert ws.controller.running
     # Input is handled within 100 ms: the event loop is free at least that often, live
     # repaints of the decision boundary and the curves included. One late tick is let
