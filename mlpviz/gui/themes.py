@@ -316,6 +316,20 @@ def _style_plot(plot_widget: pg.PlotWidget, theme: Theme) -> None:
             label.setText(label.text)  # a LabelItem takes a new colour only when re-rendered
 
 
+THEMED_MODULES = (
+    network_labels,
+    activation_plot,
+    loss_plot,
+    phase_indicator,
+    data_view,
+    health_view,
+    neuron_maps,
+    network_panel,
+)
+"""The modules whose ``COLOURS`` dict :func:`apply_theme` sets (what a theme changes
+besides Qt's palette and style sheet and pyqtgraph's defaults)."""
+
+
 def apply_theme(window: MainWindow, theme: Theme) -> None:
     """Colour the whole application (palette, style sheet, pyqtgraph defaults) and every
     view of ``window`` with ``theme``."""

@@ -16,29 +16,10 @@ from PySide6.QtGui import QFont, QPalette
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from mlpviz.gui import (
-    activation_plot,
-    data_view,
-    health_view,
-    loss_plot,
-    network_labels,
-    network_panel,
-    neuron_maps,
-    phase_indicator,
-)
+from mlpviz.gui import network_labels
 from mlpviz.gui.main_window import MainWindow
 from mlpviz.gui.session_model import SessionModel
-
-THEMED_MODULES = (
-    network_labels,
-    activation_plot,
-    loss_plot,
-    phase_indicator,
-    data_view,
-    health_view,
-    neuron_maps,
-    network_panel,
-)
+from mlpviz.gui.themes import THEMED_MODULES
 
 
 @contextmanager
