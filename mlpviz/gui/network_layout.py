@@ -497,10 +497,26 @@ def place_labels(
     spots: Sequence[float] = LABEL_SPOTS,
     shifts: Sequence[float] = LABEL_SHIFTS,
 ) -> tuple[Array, np.ndarray]:
-    """:func:`_place_labels`, remembered: the same edges, label sizes and obstacles give
-    the same placement, and stepping through phases asks for it again and again (the
-    weights' labels keep their sizes through the forward pass, the nodes never move).
-    Placed labels are added to ``taken`` as if placed anew."""
+    """Centres (m, 2) and forms (m,) for labels on the m edges (x0, y0)–(x1, y1) of one gap.
+
+    A label may come in several forms (say one line, then the same text on two lines):
+    ``half_w``, ``half_h`` are (m,) for one form or (m, F) for F forms, best first; a
+    form's NaN size means the label has no such form. A label may sit at a spot along its
+    edge (``spots``, best first) and shift off it (``shifts``, in label heights) where its
+    rectangle overlaps nothing in ``taken``, no other of these edges passes within its half
+    height of its centre, and no other edge crosses its own near its centre
+    (:data:`CROSSING_CLEARANCE`): a label must be read for one edge only. Among those, each
+    label takes its first in a greedy pass that skips spots other labels already hold; the
+    pass runs in several orders (as given, reversed, fewest spots first, then shuffled) and
+    the one that shows most labels, then in their first forms, then nearest the middle,
+    wins. If that leaves out a label that has spots, a bounded search
+    (:data:`PLACEMENT_SEARCH_STEPS`) looks for a placement that shows more. Placed labels
+    are added to ``taken``; a label with no spot gets NaN centres and form −1: it is hidden.
+
+    Placements are remembered: the same edges, label sizes and obstacles give the same
+    placement, and stepping through phases asks for it again and again (the weights'
+    labels keep their sizes through the forward pass, the nodes never move).
+    """
     m = len(x0)
     half_w = np.asarray(half_w, dtype=float).reshape(m, -1)
     half_h = np.asarray(half_h, dtype=float).reshape(m, -1)
@@ -539,28 +555,11 @@ def _place_labels(
     half_w: Array,
     half_h: Array,
     taken: Obstacles,
-    spots: Sequence[float] = LABEL_SPOTS,
-    shifts: Sequence[float] = LABEL_SHIFTS,
+    spots: Sequence[float],
+    shifts: Sequence[float],
 ) -> tuple[Array, np.ndarray]:
-    """Centres (m, 2) and forms (m,) for labels on the m edges (x0, y0)–(x1, y1) of one gap.
-
-    A label may come in several forms (say one line, then the same text on two lines):
-    ``half_w``, ``half_h`` are (m,) for one form or (m, F) for F forms, best first; a
-    form's NaN size means the label has no such form. A label may sit at a spot along its
-    edge (``spots``, best first) and shift off it (``shifts``, in label heights) where its
-    rectangle overlaps nothing in ``taken``, no other of these edges passes within its half
-    height of its centre, and no other edge crosses its own near its centre
-    (:data:`CROSSING_CLEARANCE`): a label must be read for one edge only. Among those, each
-    label takes its first in a greedy pass that skips spots other labels already hold; the
-    pass runs in several orders (as given, reversed, fewest spots first, then shuffled) and
-    the one that shows most labels, then in their first forms, then nearest the middle,
-    wins. If that leaves out a label that has spots, a bounded search
-    (:data:`PLACEMENT_SEARCH_STEPS`) looks for a placement that shows more. Placed labels
-    are added to ``taken``; a label with no spot gets NaN centres and form −1: it is hidden.
-    """
+    """:func:`place_labels` worked out: ``half_w``, ``half_h`` are (m, F)."""
     m = len(x0)
-    half_w = np.asarray(half_w, dtype=float).reshape(m, -1)
-    half_h = np.asarray(half_h, dtype=float).reshape(m, -1)
     # Every label's candidates (cx, cy, hw, hh, form), best first; they depend on the
     # edges and on ``taken``, not on each other.
     if m <= BATCHED_CANDIDATES_MAX:
