@@ -24,7 +24,7 @@ from mlpviz.engine.stepper import Phase, PhaseKind
 from mlpviz.engine.types import Array
 from mlpviz.gui.live_refresh import LiveText
 from mlpviz.gui.plot_style import style_axes
-from mlpviz.gui.session_model import Selection, SessionModel
+from mlpviz.gui.session_model import BEHIND_THE_DIAGRAM, Selection, SessionModel
 
 # Okabe–Ito colours on a white background; a theme module may replace these entries
 # and call ActivationPlot.apply_colours().
@@ -146,8 +146,8 @@ class ActivationPlot(QWidget):
         self._fill_layer_combo()
         self.layer_combo.currentIndexChanged.connect(self._on_layer_chosen)
         self.activation_combo.currentIndexChanged.connect(self._on_activation_chosen)
-        model.stepped.connect(self._on_model_change)
-        model.network_changed.connect(self._on_model_change)
+        model.stepped.connect(self._on_model_change, BEHIND_THE_DIAGRAM)
+        model.network_changed.connect(self._on_model_change, BEHIND_THE_DIAGRAM)
         model.selection_changed.connect(self._on_model_change)
         model.structure_changed.connect(self._on_structure_change)
         self._on_model_change()

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from mlpviz.engine.trace import Focus, Section, phase_sections, render_html, render_latex
 from mlpviz.gui.live_refresh import LiveText
-from mlpviz.gui.session_model import SessionModel
+from mlpviz.gui.session_model import BEHIND_THE_DIAGRAM, SessionModel
 
 # The panel is read from the back of a hall: its type is this much larger than the UI's.
 FONT_SCALE = 1.35
@@ -71,8 +71,8 @@ class FormulaPanel(QWidget):
         self._stale: set[QWidget] = set()
         """The tabs whose content is not rendered for what the panel shows."""
         self.tabs.currentChanged.connect(lambda _index: self._render_current())
-        model.stepped.connect(self.refresh)
-        model.network_changed.connect(self.refresh)
+        model.stepped.connect(self.refresh, BEHIND_THE_DIAGRAM)
+        model.network_changed.connect(self.refresh, BEHIND_THE_DIAGRAM)
         model.selection_changed.connect(self.refresh)
         self.refresh()
 

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from mlpviz.gui.live_refresh import LOSS_PLOT_MS, LiveRefresh, LiveText
 from mlpviz.gui.plot_style import style_axes
-from mlpviz.gui.session_model import SessionModel
+from mlpviz.gui.session_model import BEHIND_THE_DIAGRAM, SessionModel
 
 # Okabe–Ito colours on a white background; a theme module may replace these entries
 # and call LossPlot.apply_colours().
@@ -136,8 +136,8 @@ class LossPlot(QWidget):
 
         self.apply_colours()
         self.log_check.toggled.connect(self._on_log_toggled)
-        model.stepped.connect(self._on_model_change)
-        model.network_changed.connect(self._on_model_change)
+        model.stepped.connect(self._on_model_change, BEHIND_THE_DIAGRAM)
+        model.network_changed.connect(self._on_model_change, BEHIND_THE_DIAGRAM)
         self._live = LiveRefresh(model, self._on_history_changed, LOSS_PLOT_MS, self)
         model.history_changed.connect(self._live.trigger)
         self._on_model_change()

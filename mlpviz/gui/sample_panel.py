@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 
 from mlpviz.engine.numbers import format_number
 from mlpviz.engine.types import Array
-from mlpviz.gui.session_model import SessionModel
+from mlpviz.gui.session_model import BEHIND_THE_DIAGRAM, SessionModel
 
 # Above this many samples the table shows the first ones only; the spin box reaches all.
 MAX_TABLE_ROWS = 2000
@@ -68,7 +68,7 @@ class SamplePanel(QWidget):
         layout.addLayout(form)
         layout.addWidget(self.gradcheck)
 
-        model.stepped.connect(self._on_stepped)
+        model.stepped.connect(self._on_stepped, BEHIND_THE_DIAGRAM)
         # The table is rebuilt only when the samples change (on digits a rebuild takes a
         # second); η follows the training settings.
         model.data_changed.connect(self._on_data_change)

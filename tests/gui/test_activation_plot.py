@@ -6,6 +6,7 @@ import math
 
 import numpy as np
 import pytest
+from views_follow import views_follow
 
 from mlpviz.engine.activations import get_activation
 from mlpviz.engine.stepper import Phase, PhaseKind
@@ -46,6 +47,7 @@ def test_no_markers_before_the_forward_pass_reaches_the_layer(plot: ActivationPl
 
 def test_markers_at_forward_1_sit_at_z_on_f_and_on_f_prime(plot: ActivationPlot) -> None:
     plot.model.step()  # Forward 1
+    views_follow()
     assert plot.layer == 1
     x, y = markers(plot.f_markers)
     np.testing.assert_allclose(x, Z_HIDDEN, atol=1e-12)
@@ -67,6 +69,7 @@ def test_markers_move_to_the_output_layer(plot: ActivationPlot) -> None:
     m = plot.model
     m.step()
     m.step()  # Forward 2
+    views_follow()
     assert plot.layer == 2
     x, y = markers(plot.f_markers)
     np.testing.assert_allclose(x, [U], atol=1e-6)
@@ -81,8 +84,10 @@ def test_the_layer_in_focus_follows_phase_selection_and_chooser(plot: Activation
                 "Backward 2": 2, "Backward 1": 1, "Update": 1}
     for phase in m.phases:
         m.go_to(phase)
+        views_follow()
         assert plot.layer == expected[phase.label], phase.label
     m.go_to(Phase(PhaseKind.FORWARD, 2))
+    views_follow()
     m.select(Selection("weight", 0, 1, 0))  # a weight into layer 1
     assert plot.layer == 1
     m.select(None)
@@ -90,6 +95,7 @@ def test_the_layer_in_focus_follows_phase_selection_and_chooser(plot: Activation
     plot.choose_layer(1)
     assert plot.layer == 1 and not plot.follows_phase
     m.step()  # Loss: a pinned layer stays
+    views_follow()
     assert plot.layer == 1
     plot.choose_layer(None)
     assert plot.layer == 2 and plot.follows_phase
@@ -110,16 +116,20 @@ def test_softmax_is_offered_only_for_the_output_layer(plot: ActivationPlot) -> N
 def test_changing_the_combo_edits_the_model_and_undo_restores_it(plot: ActivationPlot) -> None:
     m = plot.model
     m.go_to(Phase(PhaseKind.FORWARD, 2))
+    views_follow()
     plot.activation_combo.setCurrentIndex(plot.activation_combo.findData("tanh"))
+    views_follow()
     assert m.network.activations == ["sigmoid", "tanh"]
     assert plot.layer == 2  # the edit restarts at Forward 1; the plot stays on the edited layer
     assert markers(plot.f_markers)[0].size == 0
     m.step()  # Forward 2 with tanh: u is unchanged, the markers are on tanh and tanh′
+    views_follow()
     x, y = markers(plot.f_markers)
     np.testing.assert_allclose(x, [U], atol=1e-6)
     np.testing.assert_allclose(y, [math.tanh(U)], atol=1e-6)
     np.testing.assert_allclose(markers(plot.der_markers)[1], [1 - math.tanh(U) ** 2], atol=1e-6)
     m.undo_stack.undo()
+    views_follow()
     assert m.network.activations == ["sigmoid", "sigmoid"]
     assert plot.activation_combo.currentData() == "sigmoid"
 
@@ -145,6 +155,7 @@ def test_the_axes_stay_still_through_a_sample(plot: ActivationPlot) -> None:
     ranges = []
     for _ in range(len(plot.model.phases) - 1):
         plot.model.step()
+        views_follow()
         ranges.append(plot.plot_widget.getPlotItem().viewRange())
     assert len({str(r) for r in ranges}) == 1
     lo, hi = ranges[0][1]
@@ -160,8 +171,10 @@ def test_neuron_numbers_are_moved_not_made_anew(plot: ActivationPlot) -> None:
 
     for _ in range(2 * len(plot.model.phases)):
         plot.model.step()
+    views_follow()
     assert not any(item.isVisible() for item in numbers())  # Input: no markers yet
     plot.model.step()  # Forward 1 of the third step
+    views_follow()
     assert len(numbers()) == 2  # the hidden layer's two neurons, however many steps
     x, y = markers(plot.f_markers)
     for k, item in enumerate(numbers()):

@@ -18,6 +18,7 @@ from PySide6.QtCore import QByteArray, QRectF
 from PySide6.QtGui import QImage, QPainter
 from PySide6.QtSvg import QSvgRenderer
 from pytestqt.qtbot import QtBot
+from views_follow import views_follow
 
 from mlpviz.engine.network import course_example
 from mlpviz.engine.trainer import History
@@ -227,6 +228,7 @@ def test_loss_plot_csv_holds_the_losses_after_each_update(window: MainWindow) ->
     m = window.model
     for _ in range(3):
         m.next_sample()
+    views_follow()
     table = rows(plot_csv(window.loss_plot.plot_widget))
     assert table[0] == ["series", "x", "y"]
     assert [r[0] for r in table[1:]] == ["loss after each update"] * 3
@@ -239,6 +241,7 @@ def test_loss_plot_csv_holds_the_losses_after_each_update(window: MainWindow) ->
 
 def test_activation_plot_csv_holds_sigmoid_and_its_derivative(window: MainWindow) -> None:
     go_to(window.model, "Forward 1")
+    views_follow()
     table = rows(plot_csv(window.activation_plot.plot_widget))
     curves: dict[str, list[tuple[float, float]]] = {}
     for name, x, y in table[1:]:

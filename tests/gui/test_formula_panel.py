@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pytestqt.qtbot import QtBot
+from views_follow import views_follow
 
 from mlpviz.gui.formula_panel import FormulaPanel
 from mlpviz.gui.session_model import Selection, SessionModel
@@ -22,19 +23,25 @@ def test_each_phase_of_the_course_example(course_model: SessionModel, qtbot: QtB
     panel = panel_for(course_model, qtbot)
     assert "x1 = 0.5" in text(panel)
     course_model.step()  # Forward 1
+    views_follow()
     assert "z1 = w11·x1 + w21·x2 + bh1 = 0.2·0.5 + 0.4·0.8 + 0.1 = 0.52" in text(panel)
     assert "σ(1.14) = 0.75768" in text(panel)
     course_model.step()  # Forward 2
+    views_follow()
     assert "0.3·0.627148 + 0.5·0.75768 + 0.4 = 0.966984" in text(panel)
     course_model.step()  # Loss
+    views_follow()
     assert "0.524926" in text(panel)
     course_model.step()  # Backward 2
+    views_follow()
     assert "0.289216" in text(panel)
     assert "0.181381" in text(panel) and "0.219133" in text(panel)
     course_model.step()  # Backward 1
+    views_follow()
     for value in ("0.020288", "0.02655", "0.010144", "0.016231", "0.013275", "0.02124"):
         assert value in text(panel)
     course_model.step()  # Update
+    views_follow()
     assert "0.2 − 0.7·0.010144 = 0.192899" in text(panel)
     assert "0.406645" in text(panel)
 
@@ -42,12 +49,14 @@ def test_each_phase_of_the_course_example(course_model: SessionModel, qtbot: QtB
 def test_the_matrix_tab_follows_the_phase(course_model: SessionModel, qtbot: QtBot) -> None:
     panel = panel_for(course_model, qtbot)
     course_model.step()
+    views_follow()
     panel.tabs.setCurrentWidget(panel.matrices)
     matrices = panel.matrices.toPlainText()
     assert "0.52" in matrices and "1.14" in matrices
     # Hidden, the tab is rendered when shown again, for the phase then current.
     panel.tabs.setCurrentWidget(panel.equations)
     course_model.step()  # Forward 2
+    views_follow()
     panel.tabs.setCurrentWidget(panel.matrices)
     matrices = panel.matrices.toPlainText()
     assert "0.966984" in matrices and "0.724518" in matrices
@@ -69,9 +78,12 @@ def test_selection_focuses_one_weight(course_model: SessionModel, qtbot: QtBot) 
 def test_back_restores_the_earlier_text(course_model: SessionModel, qtbot: QtBot) -> None:
     panel = panel_for(course_model, qtbot)
     course_model.step()
+    views_follow()
     forward1 = text(panel)
     course_model.step()
+    views_follow()
     course_model.back()
+    views_follow()
     assert text(panel) == forward1
 
 

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
+from views_follow import views_follow
 
 from mlpviz.engine.network import course_example
 from mlpviz.engine.stepper import PhaseKind
@@ -38,12 +39,14 @@ def test_one_point_after_the_update_and_back_removes_it(plot: LossPlot) -> None:
     m = plot.model
     assert points(plot.step_curve)[0].size == 0
     step_to_update(m)
+    views_follow()
     x, y = points(plot.step_curve)
     np.testing.assert_array_equal(x, [1.0])
     np.testing.assert_allclose(y, [LOSS_AFTER_UPDATE], atol=1e-6)
     assert "0.406645" in plot.latest_label.text()
     assert plot.step_curve.opts["symbol"] == "o"  # few points: each one marked
     m.back()
+    views_follow()
     assert points(plot.step_curve)[0].size == 0
     assert "none yet" in plot.latest_label.text()
 
@@ -51,8 +54,10 @@ def test_one_point_after_the_update_and_back_removes_it(plot: LossPlot) -> None:
 def test_the_curve_grows_with_each_update(plot: LossPlot) -> None:
     m = plot.model
     step_to_update(m)
+    views_follow()
     m.next_sample()
     step_to_update(m)
+    views_follow()
     x, y = points(plot.step_curve)
     np.testing.assert_array_equal(x, [1.0, 2.0])
     assert y[0] == pytest.approx(LOSS_AFTER_UPDATE, abs=1e-6)
@@ -117,10 +122,13 @@ def test_an_edit_that_changes_the_loss_after_the_update_redraws_its_point(
 ) -> None:
     m = plot.model
     step_to_update(m)
+    views_follow()
     m.set_learning_rate(0.35)  # the step is worked out again with half the page's η
+    views_follow()
     assert m.phase.kind is not PhaseKind.UPDATE  # it restarts at Forward 1 ...
     assert m.network.equals(course_example())  # ... from the weights before the update
     step_to_update(m)
+    views_follow()
     x, y = points(plot.step_curve)
     np.testing.assert_array_equal(x, [1.0])
     # By hand: every parameter less 0.35 times the brief's gradient, then forward again.
@@ -132,6 +140,7 @@ def test_the_loss_axis_starts_at_zero_and_stays_while_the_loss_falls(plot: LossP
     ranges = []
     for _ in range(3):
         step_to_update(m)
+        views_follow()
         ranges.append(plot.plot_widget.getPlotItem().viewRange()[1])
         m.next_sample()
     low, high = ranges[0]

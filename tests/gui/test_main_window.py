@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
+from views_follow import views_follow
 
 from mlpviz.engine.network import course_example
 from mlpviz.engine.stepper import PhaseKind
@@ -51,6 +52,7 @@ def test_status_bar_and_formula_follow_the_phase(window: MainWindow, qtbot: QtBo
     press(qtbot, window, Qt.Key.Key_Right, 3)
     assert "Phase: Loss" in window.status_phase.text()
     assert "L = 0.524926" in window.status_phase.text()
+    views_follow()
     assert "0.524926" in window.formula_panel.equations.toPlainText()
 
 
@@ -68,6 +70,7 @@ def test_edit_undo_redo_through_the_window(window: MainWindow, qtbot: QtBot) -> 
 def test_next_sample_and_epoch_actions(window: MainWindow, qtbot: QtBot) -> None:
     model = window.model
     window.actions_by_name["next_sample"].trigger()
+    views_follow()
     assert model.phase.kind is PhaseKind.INPUT and model.stepper.step_number == 1
     assert window.loss_plot.step_curve.xData is not None
     window.actions_by_name["run_epoch"].trigger()

@@ -10,6 +10,7 @@ from lecture_fixtures import appearance_restored, started_window
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QToolBar
 from pytestqt.qtbot import QtBot
+from views_follow import views_follow
 
 from mlpviz.engine.stepper import PhaseKind
 from mlpviz.gui import network_labels
@@ -68,6 +69,7 @@ def test_f5_presents_steps_with_a_remote_and_esc_puts_everything_back(
     key(qtbot, window, Qt.Key.Key_PageDown, 2)
     assert m.phase.kind is PhaseKind.LOSS
     assert window.network_view.loss_text() == f"L = {LOSS}"
+    views_follow()
     assert f"= {LOSS}" in window.formula_panel.equations.toPlainText()
     key(qtbot, window, Qt.Key.Key_PageUp)
     assert m.phase.label == "Forward 2"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 from pytestqt.qtbot import QtBot
+from views_follow import views_follow
 
 from mlpviz.engine.datasets import Dataset
 from mlpviz.gui.sample_panel import SamplePanel
@@ -29,6 +30,7 @@ def test_choosing_a_row_steps_that_sample(course_model: SessionModel, qtbot: QtB
     qtbot.addWidget(panel)
     assert panel.table.rowCount() == 3
     panel.table.selectRow(2)
+    views_follow()
     assert course_model.record.sample == 2
     assert "Sample <b>3</b> of 3" in panel.current.text()
 
