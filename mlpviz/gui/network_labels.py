@@ -98,6 +98,8 @@ class DiagramLabel(QGraphicsItem):
         self._background: str | None = COLOURS["background"]
         self._rect = QRectF()  # at text scale 1
         self._scale = 1.0
+        self._sizes: list[tuple[float, float]] | None = None  # form_sizes(), kept
+        self._radius: float | None = None  # text_radius(), kept
 
     @property
     def lines(self) -> tuple[Line, ...]:
@@ -120,6 +122,7 @@ class DiagramLabel(QGraphicsItem):
         if forms == self._forms and border == self._border:
             return
         self._forms, self._border = forms, border
+        self._sizes = None
         self._show(0 if self._form >= len(forms) else self._form, force=True)
 
     def set_form(self, form: int) -> None:
@@ -131,8 +134,8 @@ class DiagramLabel(QGraphicsItem):
             return
         self.prepareGeometryChange()
         self._form = form
-        w, h = text_size(self.lines)
-        w, h = w + 2 * self.PAD_X, h + 2 * self.PAD_Y
+        self._radius = None
+        w, h = self.form_sizes()[form]
         self._rect = QRectF(-self._anchor[0] * w, -self._anchor[1] * h, w, h)
         self.update()
 
@@ -159,13 +162,17 @@ class DiagramLabel(QGraphicsItem):
 
     def form_sizes(self) -> list[tuple[float, float]]:
         """(width, height) on screen of every form at text scale 1."""
-        sizes = [text_size(lines) for lines in self._forms]
-        return [(w + 2 * self.PAD_X, h + 2 * self.PAD_Y) for w, h in sizes]
+        if self._sizes is None:
+            sizes = [text_size(lines) for lines in self._forms]
+            self._sizes = [(w + 2 * self.PAD_X, h + 2 * self.PAD_Y) for w, h in sizes]
+        return list(self._sizes)
 
     def text_radius(self) -> float:
         """Radius on screen, at scale 1, of the least circle round the label's centre that
         holds its text (see :func:`text_radius`)."""
-        return text_radius(self.lines)
+        if self._radius is None:
+            self._radius = text_radius(self.lines)
+        return self._radius
 
     def boundingRect(self) -> QRectF:
         k = self._scale
