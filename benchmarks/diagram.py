@@ -1,5 +1,6 @@
 """Figure group 3: the network diagram's full repaint against its number of edges, and the
-latency of "next phase" from the key press to the window repainted.
+latency of "next phase" from the key press to the diagram repainted (and to the whole
+window repainted).
 
 Repaint: a :class:`NetworkView` over a :class:`SessionModel`, shown at 1200 × 800 pixels,
 repainted synchronously (``QWidget.repaint``) many times; the reference is an empty
@@ -7,9 +8,10 @@ pyqtgraph view of the same size, the floor of painting that many pixels. Edges a
 weight and every bias (n[l] + 1)·n[l+1] summed over the gaps.
 
 Step latency: the main window on a session, the Right key sent to it (as a presenter's
-remote does), pending events processed and the window repainted at once; timed over every
-phase of a few samples' steps, so the median is a typical phase and the note names the
-slowest (Update → the next sample's Input, which computes the next step).
+remote does), pending events processed until nothing more is painted; the moment the
+diagram reached the screen and the moment the last repaint ended are taken
+(:class:`PaintClock`). Timed over every phase of a few samples' steps, so the median is a
+typical phase and the note names the slowest.
 """
 
 from __future__ import annotations
@@ -171,66 +173,96 @@ def repaint_figures(app: QApplication, repeats: int, platform: str) -> list[Figu
     return figures
 
 
-class PaintWatcher(QObject):
-    """Counts paint events anywhere in the application."""
+class PaintClock(QApplication):
+    """The application, timing what a key press repaints: every paint is counted, and the
+    moment the diagram reached the screen is kept (the end of the repaint holding the
+    paint of ``watched``, the diagram's viewport: Qt paints every dirty widget of the
+    window, then copies them to the screen, within one such event).
 
-    def __init__(self) -> None:
-        super().__init__()
+    An overridden ``notify`` sees every event, nested ones too, and adds the same few
+    microseconds to each; the two moments are measured alike."""
+
+    def __init__(self, argv: list[str]) -> None:
+        super().__init__(argv)
         self.paints = 0
+        self.watched: QWidget | None = None
+        self.watched_on_screen: float | None = None
+        self._repainting = 0  # depth of Paint and UpdateRequest events being delivered
+        self._watched_painted = False
 
-    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Paint:
+    def notify(self, receiver: QObject, event: QEvent) -> bool:
+        kind = event.type()
+        if kind not in (QEvent.Type.Paint, QEvent.Type.UpdateRequest):
+            return super().notify(receiver, event)
+        if kind == QEvent.Type.Paint:
             self.paints += 1
-        return False
+            if receiver is self.watched:
+                self._watched_painted = True
+        self._repainting += 1
+        try:
+            return super().notify(receiver, event)
+        finally:
+            self._repainting -= 1
+            if self._repainting == 0 and self._watched_painted:
+                self._watched_painted = False
+                self.watched_on_screen = time.perf_counter()
 
 
-def key_to_painted(app: QApplication, window: QWidget, painter: PaintWatcher) -> float:
-    """Milliseconds from sending the Right key to the window until the repaints it caused
-    are done: events are processed until a round paints nothing more."""
+def key_to_painted(app: PaintClock, window: QWidget) -> tuple[float, float]:
+    """Milliseconds from sending the Right key to the window until (the diagram is on the
+    screen, every repaint it caused is done): events are processed until a round paints
+    nothing more. The diagram's moment is the whole window's if it was not repainted."""
+    app.watched_on_screen = None
     start = time.perf_counter()
     QTest.keyClick(window, Qt.Key.Key_Right)
     done = start
     for _ in range(20):
-        before = painter.paints
+        before = app.paints
         app.processEvents()
-        if painter.paints == before and done > start:
+        if app.paints == before and done > start:
             break
-        if painter.paints > before:
+        if app.paints > before:
             done = time.perf_counter()
-    return (done - start) * 1000
+    diagram = done if app.watched_on_screen is None else app.watched_on_screen
+    return (diagram - start) * 1000, (done - start) * 1000
 
 
-def step_figures(app: QApplication, cycles: int, platform: str) -> list[Figure]:
-    painter = PaintWatcher()
-    app.installEventFilter(painter)
+def step_figures(app: PaintClock, cycles: int, platform: str) -> list[Figure]:
     figures = []
     for case in STEP_CASES:
         model = SessionModel(session_for(case))
         window = MainWindow(model)
         window.show()
         window.activateWindow()
+        app.watched = window.network_view.canvas.viewport()
         settle(app, 0.5)
-        by_phase: dict[str, list[float]] = {}
+        diagram: dict[str, list[float]] = {}
+        whole: dict[str, list[float]] = {}
         for _ in range(cycles * len(model.phases)):
             label = model.phase.label
-            by_phase.setdefault(label, []).append(key_to_painted(app, window, painter))
+            on_screen, done = key_to_painted(app, window)
+            diagram.setdefault(label, []).append(on_screen)
+            whole.setdefault(label, []).append(done)
             settle(app, 0.02)
-        every = [t for times in by_phase.values() for t in times]
-        slowest = max(by_phase, key=lambda k: statistics.median(by_phase[k]))
         target = STEP_TARGETS_MS.get(case.title)
-        median = statistics.median(every)
-        worst = statistics.median(by_phase[slowest])
-        figures.append(
-            Figure(
-                GROUP,
-                f"next phase → window repainted, {case.title}, {platform}",
-                "ms",
-                median,
-                target=f"≤ {target:.0f} ms" if target else "",
-                met=None if target is None else worst <= target,
-                note=f"slowest: from {slowest} {worst:.1f} ms",
+        for what, by_phase in (("diagram", diagram), ("whole window", whole)):
+            every = [t for times in by_phase.values() for t in times]
+            slowest = max(by_phase, key=lambda k: statistics.median(by_phase[k]))
+            worst = statistics.median(by_phase[slowest])
+            aimed = what == "diagram" and target is not None
+            figures.append(
+                Figure(
+                    GROUP,
+                    f"next phase → {what} repainted, {case.title}, {platform}",
+                    "ms",
+                    statistics.median(every),
+                    target=f"≤ {target:.0f} ms" if aimed else "",
+                    met=worst <= target if aimed and target is not None else None,
+                    note=f"slowest: from {slowest} {worst:.1f} ms"
+                    + ("" if what == "diagram" else "; the formula and plots follow it"),
+                )
             )
-        )
+        app.watched = None
         window.close()
         window.deleteLater()
         settle(app, 0.1)
@@ -240,8 +272,8 @@ def step_figures(app: QApplication, cycles: int, platform: str) -> list[Figure]:
 def run(quick: bool = False) -> list[Figure]:
     with gui_environment() as (env, platform):
         os.environ.update(env)
-        app = QApplication.instance() or QApplication(sys.argv[:1])
-        assert isinstance(app, QApplication)
+        app = QApplication.instance() or PaintClock(sys.argv[:1])
+        assert isinstance(app, PaintClock)
         configure_application(app)
         figures = repaint_figures(app, 10 if quick else 40, platform)
         figures += step_figures(app, 1 if quick else 3, platform)
