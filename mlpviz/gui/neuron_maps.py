@@ -18,12 +18,13 @@ import time
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QObject, QRectF, Qt
-from PySide6.QtGui import QImage, QPixmap
+from PySide6.QtCore import QEvent, QObject, QRect, QRectF, QSize, Qt
+from PySide6.QtGui import QImage, QPainter, QPaintEvent, QPalette, QPixmap
 from PySide6.QtWidgets import (
     QGridLayout,
     QLabel,
     QScrollArea,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -50,6 +51,10 @@ MAP_RESOLUTION = 36
 """Grid points along each axis of a neuron's map."""
 TILE_PX = 52
 LARGE_PX = 220
+LARGE_MIN_PX = 96
+"""The enlarged map is LARGE_PX square where the dock has room, and shrinks to this in a
+short one: at 220 pixels fixed, it made the window too tall for a 1080p screen at 150 %
+(1280 × 720 logical pixels, less a taskbar)."""
 MAX_TILES_PER_LAYER = 128
 """Wider layers show their first neurons' maps only (and say so)."""
 TILE_COLUMNS = 8
@@ -112,6 +117,45 @@ class _Tile(QLabel):
         super().enterEvent(event)
 
 
+class _LargeMap(QWidget):
+    """The enlarged map: a square pixmap drawn as large as the widget allows, up to
+    LARGE_PX and down to LARGE_MIN_PX, framed."""
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self._pixmap = QPixmap()
+        self.setMinimumSize(LARGE_MIN_PX, LARGE_MIN_PX)
+        self.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Maximum)
+
+    def sizeHint(self) -> QSize:
+        return QSize(LARGE_PX, LARGE_PX)
+
+    def pixmap(self) -> QPixmap:
+        return self._pixmap
+
+    def setPixmap(self, pixmap: QPixmap) -> None:
+        self._pixmap = pixmap
+        self.update()
+
+    def clear(self) -> None:
+        self.setPixmap(QPixmap())
+
+    def square(self) -> QRect:
+        """Where the map is drawn: the largest centred square, frame included."""
+        side = min(self.width(), self.height())
+        return QRect((self.width() - side) // 2, (self.height() - side) // 2, side, side)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        square = self.square()
+        if not self._pixmap.isNull():
+            painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
+            painter.drawPixmap(square.adjusted(1, 1, -1, -1), self._pixmap)
+        painter.setPen(self.palette().color(QPalette.ColorRole.WindowText))
+        painter.drawRect(square.adjusted(0, 0, -1, -1))
+        painter.end()
+
+
 class NeuronMaps(QWidget):
     """A map per hidden neuron of what it responds to over the input plane (two inputs)."""
 
@@ -125,9 +169,7 @@ class NeuronMaps(QWidget):
         self._large = (1, 0)
         self.tiles: list[list[_Tile]] = []
 
-        self.large = QLabel(self)
-        self.large.setFixedSize(LARGE_PX, LARGE_PX)
-        self.large.setFrameShape(QLabel.Shape.Box)
+        self.large = _LargeMap(self)
         self.caption = QLabel(self)
         self.caption.setWordWrap(True)
         self.note = QLabel(self)

@@ -133,3 +133,10 @@ def test_the_status_field_widens_for_a_longer_text_and_never_relays_out_for_a_st
     course_model.go_to(course_model.phases[1])  # a shorter text than the Update's
     qtbot.wait(5)
     assert requests.count == 0 and field.width() == widths[-1]
+
+
+def test_the_window_fits_a_1080p_screen_at_150_percent(window: MainWindow) -> None:
+    # A 1080p laptop at Windows' usual 150 % has 1280 × 720 logical pixels, less a taskbar
+    # of about 40: every dock open, the window must fit in that.
+    hint = window.minimumSizeHint()
+    assert hint.width() <= 1280 and hint.height() <= 680, hint

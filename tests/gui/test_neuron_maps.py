@@ -11,7 +11,14 @@ from pytestqt.qtbot import QtBot
 
 from mlpviz.engine.optimizers import OptimizerState
 from mlpviz.engine.trainer import History
-from mlpviz.gui.neuron_maps import NEGATIVE, POSITIVE, NeuronMaps, activation_image
+from mlpviz.gui.neuron_maps import (
+    LARGE_MIN_PX,
+    LARGE_PX,
+    NEGATIVE,
+    POSITIVE,
+    NeuronMaps,
+    activation_image,
+)
 from mlpviz.gui.session_model import SessionModel
 
 
@@ -74,3 +81,19 @@ def test_without_two_inputs_it_says_why(qtbot: QtBot) -> None:
     assert [len(row) for row in maps.tiles] == [3]
     model.set_structure([2, 1], ["sigmoid"])
     assert "no hidden layer" in maps.note.text()
+
+
+def test_the_enlarged_map_stays_square_and_shrinks_in_a_short_dock(qtbot: QtBot) -> None:
+    maps = maps_of(preset_model("spiral"), qtbot)
+    maps.resize(400, 700)
+    qtbot.waitUntil(lambda: maps.large.square().width() == LARGE_PX)
+    maps.resize(400, maps.minimumSizeHint().height())
+    qtbot.waitUntil(lambda: maps.large.square().width() < LARGE_PX)
+    square = maps.large.square()
+    assert square.width() == square.height() >= LARGE_MIN_PX
+    # The map is drawn into that square: its centre pixel is the pixmap's centre colour.
+    shown = maps.large.grab().toImage()
+    pixmap = maps.large.pixmap().toImage()
+    centre = shown.pixelColor(square.center())
+    expected = pixmap.pixelColor(pixmap.width() // 2, pixmap.height() // 2)
+    assert abs(centre.red() - expected.red()) <= 8 and abs(centre.blue() - expected.blue()) <= 8
