@@ -3,8 +3,9 @@ data view with the decision boundary, the neuron maps and layer health, the Trai
 and toolbar.
 
 The main window creates one :class:`TrainingWorkspace` after its own docks and menus.
-The left column's two docks (training; data and network) join ``window.docks``, so saved
-sessions keep their side, size and visibility. The live views are tabbed with the formula
+The training and the data-and-network docks are tabs behind the samples, below the
+diagram, and join ``window.docks``, so saved sessions keep their side, size and
+visibility. The live views are tabbed with the formula
 panel and stay out of ``window.docks``: a dock behind another tab keeps the size it had
 when last shown, and restoring that stale size would resize the formula panel's column
 (the window's saved layout still restores them). Every panel and view wraps the window's
@@ -15,7 +16,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDockWidget, QMenu, QScrollArea, QTabWidget, QToolBar, QWidget
 
@@ -30,8 +31,6 @@ from mlpviz.gui.training_panel import TrainingPanel
 if TYPE_CHECKING:
     from mlpviz.gui.main_window import MainWindow
 
-LEFT_SHARE = 0.2
-"""Width of the left column (training, data and network panels) on first show."""
 MESSAGE_MS = 6000
 
 
@@ -61,18 +60,25 @@ class TrainingWorkspace(QObject):
         self.neuron_maps = NeuronMaps(model, window)
         self.health_view = HealthView(model, window)
 
-        left = Qt.DockWidgetArea.LeftDockWidgetArea
+        bottom = Qt.DockWidgetArea.BottomDockWidgetArea
         right = Qt.DockWidgetArea.RightDockWidgetArea
         self.setup_tabs = QTabWidget()
         self.setup_tabs.addTab(_scrolling(self.data_panel), "Data")
         self.setup_tabs.addTab(_scrolling(self.network_panel), "Network")
         self.docks = {
-            "training": self._dock("Training", _scrolling(self.training_panel), left),
-            "setup": self._dock("Data and network", self.setup_tabs, left),
+            "training": self._dock("Training", _scrolling(self.training_panel), bottom),
+            "setup": self._dock("Data and network", self.setup_tabs, bottom),
             "data_view": self._dock("Decision boundary", self.data_view, right),
             "neuron_maps": self._dock("Neuron maps", self.neuron_maps, right),
             "health": self._dock("Layer health", self.health_view, right),
         }
+        samples = window.docks.get("samples")
+        if samples is not None:
+            # Tabs behind the samples, below the diagram: a column of its own at the left
+            # took a fifth of the window's width from the diagram.
+            window.tabifyDockWidget(samples, self.docks["training"])
+            window.tabifyDockWidget(self.docks["training"], self.docks["setup"])
+            samples.raise_()
         formula = window.docks.get("formula")
         if formula is not None:
             # The decision boundary shares the right column with the formula panel;
@@ -133,8 +139,6 @@ class TrainingWorkspace(QObject):
             lambda text: window.statusBar().showMessage(text, MESSAGE_MS)
         )
         self.controller.running_changed.connect(self._on_running)
-        self._sized = False
-        window.installEventFilter(self)
 
     def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
         dock = QDockWidget(title, self.window)
@@ -168,14 +172,9 @@ class TrainingWorkspace(QObject):
         return menu
 
     def _on_running(self, running: bool) -> None:
-        if running and not self.docks["data_view"].isHidden():
-            self.docks["data_view"].raise_()
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.window and event.type() == QEvent.Type.Show and not self._sized:
-            self._sized = True
-            width = self.window.width()
-            self.window.resizeDocks(
-                [self.docks["training"]], [int(width * LEFT_SHARE)], Qt.Orientation.Horizontal
-            )
-        return False
+        # Training shows the decision boundary and its own progress (epochs, rates) in
+        # front, rather than the formula and the samples, which stand still meanwhile.
+        if running:
+            for name in ("data_view", "training"):
+                if not self.docks[name].isHidden():
+                    self.docks[name].raise_()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from loop_gaps import LoopGaps
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from pytestqt.qtbot import QtBot
 
 from mlpviz.gui.main_window import MainWindow
@@ -108,3 +108,28 @@ def test_a_view_behind_a_tab_catches_up_when_shown_not_before(
     qtbot.wait(20)
     window.model.set_weight(0, 0, 0, 0.3)  # in sight: at once
     assert len(calls) == 2
+
+
+def test_the_training_panels_are_tabs_below_and_come_forward_when_training_starts(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    ws = window.training
+    samples, training, setup = window.docks["samples"], ws.docks["training"], ws.docks["setup"]
+    bottom = Qt.DockWidgetArea.BottomDockWidgetArea
+    assert {window.dockWidgetArea(d) for d in (samples, training, setup)} == {bottom}
+    assert set(window.tabifiedDockWidgets(samples)) == {training, setup}
+    # Nothing docked beside the diagram on its left: it takes most of the window's width.
+    diagram = window.network_view
+    assert diagram.mapTo(window, QPoint(0, 0)).x() < 20
+    assert diagram.width() > window.width() / 2
+    qtbot.waitUntil(lambda: not samples.visibleRegion().isEmpty())  # the samples in front
+    assert training.visibleRegion().isEmpty()
+
+    choose(window, "spiral")
+    ws.training_panel.play_action.trigger()
+    qtbot.waitUntil(
+        lambda: not training.visibleRegion().isEmpty()
+        and not ws.docks["data_view"].visibleRegion().isEmpty()
+    )
+    ws.training_panel.play_action.trigger()  # pause
+    assert not ws.controller.running
