@@ -9,10 +9,11 @@ writing files is :mod:`mlpviz.engine.session`, the public module.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -117,22 +118,31 @@ def decode_json(text: str) -> object:
     """JSON text as Python values, for the checks below: NaN, Infinity and overflowing
     literals are kept as markers so the check of their field refuses them by name, and an
     object with a key given twice is refused."""
-    try:
+    with json_errors(SessionError, "a session"):
         return json.loads(
             text,
             parse_float=_parse_float,
             parse_constant=_NonFiniteLiteral,
             object_pairs_hook=_unique_keys,
         )
-    except SessionError:
+
+
+@contextlib.contextmanager
+def json_errors(error: type[Exception], document: str) -> Iterator[None]:
+    """Turns what ``json.loads`` raises inside into ``error`` with a message that names
+    the problem and where it is (``document`` says what the text should have been: "a
+    session"); an ``error`` raised by a hook passes as it is."""
+    try:
+        yield
+    except error:
         raise
     except RecursionError:
-        raise SessionError("not a session: the JSON is nested too deeply") from None
+        raise error(f"not {document}: the JSON is nested too deeply") from None
     except json.JSONDecodeError as e:
-        raise SessionError(f"not JSON: {e.msg} at line {e.lineno}, column {e.colno}") from None
+        raise error(f"not JSON: {e.msg} at line {e.lineno}, column {e.colno}") from None
     except ValueError as e:
         # e.g. an integer with more digits than Python converts
-        raise SessionError(f"not JSON: {e}") from None
+        raise error(f"not JSON: {e}") from None
 
 
 def describe_json_value(value: object) -> str:

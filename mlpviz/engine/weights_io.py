@@ -35,7 +35,7 @@ import numpy as np
 
 from mlpviz.engine.network import Network
 from mlpviz.engine.session import write_file_atomically
-from mlpviz.engine.session_schema import describe_json_value
+from mlpviz.engine.session_schema import describe_json_value, json_errors
 from mlpviz.engine.types import Array
 
 FORMAT = "mlpviz-weights"
@@ -177,16 +177,8 @@ def _json_array(value: object, name: str, shape: tuple[int, ...]) -> Array:
 def parse_weights_json(text: str, net: Network) -> Network:
     """``net`` with the parameters in JSON ``text``: a weights file (see the module
     docstring), or a session file, whose ``network`` weights are taken."""
-    try:
+    with json_errors(WeightsError, "a weights file"):
         doc = json.loads(text, parse_constant=_refuse_constant, parse_float=_finite_float)
-    except WeightsError:
-        raise
-    except RecursionError:
-        raise WeightsError("not a weights file: the JSON is nested too deeply") from None
-    except json.JSONDecodeError as e:
-        raise WeightsError(f"not JSON: {e.msg} at line {e.lineno}, column {e.colno}") from None
-    except ValueError as e:
-        raise WeightsError(f"not JSON: {e}") from None
     if not isinstance(doc, dict):
         raise WeightsError(
             f"not a weights file: expected a JSON object, got {describe_json_value(doc)}"
