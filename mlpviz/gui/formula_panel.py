@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from mlpviz.engine.trace import Focus, Section, phase_sections, render_html, render_latex
+from mlpviz.engine.trace.html_rendering import EQUATION_STYLE
 from mlpviz.gui.live_refresh import LiveText
 from mlpviz.gui.session_model import BEHIND_THE_DIAGRAM, SessionModel
 
@@ -28,8 +29,8 @@ from mlpviz.gui.session_model import BEHIND_THE_DIAGRAM, SessionModel
 FONT_SCALE = 1.35
 STYLE = """
 h3 { margin-top: 10px; margin-bottom: 4px; }
-p { margin-top: 3px; margin-bottom: 3px; white-space: nowrap; }
-"""
+p { margin-top: 3px; margin-bottom: 3px; }
+""" + EQUATION_STYLE
 
 
 class FormulaPanel(QWidget):

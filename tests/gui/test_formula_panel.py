@@ -95,3 +95,24 @@ def test_copy_latex(course_model: SessionModel, qtbot: QtBot) -> None:
 
     copied = QGuiApplication.clipboard().text()
     assert "0.52" in copied and "\\" in copied
+
+
+def test_long_equations_wrap_instead_of_running_off_the_panel(
+    course_model: SessionModel, qtbot: QtBot
+) -> None:
+    panel = panel_for(course_model, qtbot)
+    panel.resize(420, 700)
+    panel.show()
+    qtbot.waitExposed(panel)
+    course_model.go_to(course_model.phases[5])  # Backward 1: δʰ's line is the longest
+    views_follow()
+    browser = panel.equations
+    qtbot.waitUntil(lambda: "δh1" in text(panel))
+    # Every line is in sight: nothing to scroll sideways to.
+    assert browser.horizontalScrollBar().maximum() == 0
+    # δʰ₁'s equation, wider than 420 pixels, takes more than one line of its block.
+    document = browser.document()
+    block = document.begin()
+    while block.isValid() and not block.text().startswith("δh1"):
+        block = block.next()
+    assert block.isValid() and block.layout().lineCount() > 1

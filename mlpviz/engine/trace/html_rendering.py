@@ -85,6 +85,12 @@ class _HtmlMath(MathRenderer):
         return f'<table cellspacing="0" cellpadding="0">{rows}</table>'
 
 
+EQUATION_STYLE = "p.equation { margin-left: 1.2em; }"
+"""Equations stand indented under their prose, and a long one wraps at that indent rather
+than running off the right edge: in the formula panel, Backward 1's δ lines at 100 % and
+most phases' lines on a projector at 200 % are wider than the panel."""
+
+
 def render_html(sections: Sequence[Section], precision: int = 6, standalone: bool = False) -> str:
     """HTML for Qt rich text: <i>, <sub>, <sup>, matrices as tables."""
     check_precision(precision)
@@ -96,7 +102,7 @@ def render_html(sections: Sequence[Section], precision: int = 6, standalone: boo
             if isinstance(b, Paragraph):
                 out.append(f"<p>{plain_prose(b.parts, r.expr, html.escape)}</p>")
             elif isinstance(b, Elided):
-                out.append(f"<p>&nbsp;&nbsp;… ({b.count} more)</p>")
+                out.append(f'<p class="equation">… ({b.count} more)</p>')
             elif any(has_matrix(e) for e in (b.lhs, *b.rhs)):
                 cells = [r.expr(b.lhs)]
                 for rel, side in equation_parts(b):
@@ -108,6 +114,8 @@ def render_html(sections: Sequence[Section], precision: int = 6, standalone: boo
                 sides = "".join(
                     f" {html.escape(p)} {r.expr(side)}" for p, side in equation_parts(b)
                 )
-                out.append(f"<p>&nbsp;&nbsp;{r.expr(b.lhs)}{sides}</p>")
+                out.append(f'<p class="equation">{r.expr(b.lhs)}{sides}</p>')
     body = "\n".join(out)
-    return f"<html><body>\n{body}\n</body></html>\n" if standalone else body + "\n"
+    if not standalone:
+        return body + "\n"
+    return f"<html><head><style>{EQUATION_STYLE}</style></head><body>\n{body}\n</body></html>\n"
