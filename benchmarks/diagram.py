@@ -177,7 +177,8 @@ class PaintClock(QApplication):
     """The application, timing what a key press repaints: every paint is counted, and the
     moment the diagram reached the screen is kept (the end of the repaint holding the
     paint of ``watched``, the diagram's viewport: Qt paints every dirty widget of the
-    window, then copies them to the screen, within one such event).
+    window, then copies them to the screen, within one such event). If the diagram is
+    repainted more than once, the last time counts: the figure errs on the slow side.
 
     An overridden ``notify`` sees every event, nested ones too, and adds the same few
     microseconds to each; the two moments are measured alike."""

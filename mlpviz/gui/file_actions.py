@@ -181,15 +181,25 @@ MAX_DOCK_SIZE = 10_000
 def _dock_view(window: MainWindow, dock: QDockWidget) -> dict[str, object]:
     area = window.dockWidgetArea(dock)
     name = next((k for k, v in DOCK_AREAS.items() if v == area), "right")
-    return {"visible": not dock.isHidden(), "area": name,
-            "width": dock.width(), "height": dock.height()}  # fmt: skip
+    view: dict[str, object] = {"visible": not dock.isHidden(), "area": name}
+    tabbed = window.tabifiedDockWidgets(dock)
+    if tabbed:
+        # The docks sharing its place (by name), and whether its tab is the one in front.
+        view["tabbed_with"] = [k for k, d in window.docks.items() if d in tabbed]
+        view["in_front"] = not dock.visibleRegion().isEmpty()
+    if not (tabbed and window.isVisible() and dock.visibleRegion().isEmpty()):
+        # A dock behind another tab still says the size it had when last in front:
+        # restored, that stale size would resize the tab in front.
+        view.update(width=dock.width(), height=dock.height())
+    return view
 
 
 def capture_view(window: MainWindow) -> dict[str, object]:
     """The ``view`` object of a session saved from ``window``: the phase, the selection,
     the diagram's decimals, the gradient-check toggle, per dock whether it shows, its
-    side of the window and its size, and (mlpviz.gui.lecture_hall) which toolbars show
-    and which panels presentation mode shows.
+    side of the window, the docks it shares a place with as tabs (and whether its tab is
+    in front) and its size (not for a tab behind another), and
+    (mlpviz.gui.lecture_hall) which toolbars show and which panels presentation mode shows.
 
     The docks are described in plain JSON, not as Qt's saveState bytes: restoreState
     crashes on damaged bytes, and a session file may come from anywhere.
@@ -259,7 +269,35 @@ def _restore_docks(window: MainWindow, docks: Mapping[str, object]) -> None:
             widths.append((dock, width))
         if (height := _size(saved.get("height"))) is not None:
             heights.append((dock, height))
+    _restore_tabs(window, docks)
     window.resize_docks(widths, heights)
+
+
+def _restore_tabs(window: MainWindow, docks: Mapping[str, object]) -> None:
+    """Docks saved as tabs of one place become tabs again (a dock moved to its saved side
+    by addDockWidget stands beside the others there), and the tab saved in front comes to
+    the front."""
+    front: list[QDockWidget] = []
+    for name, saved in docks.items():
+        dock = window.docks.get(name)
+        if dock is None or not isinstance(saved, Mapping):
+            continue
+        partners = saved.get("tabbed_with")
+        if isinstance(partners, list):
+            for partner in partners:
+                other = window.docks.get(partner) if isinstance(partner, str) else None
+                if (
+                    other is not None
+                    and other is not dock
+                    and window.dockWidgetArea(other) == window.dockWidgetArea(dock)
+                ):
+                    if other not in window.tabifiedDockWidgets(dock):
+                        window.tabifyDockWidget(other, dock)
+                    break
+        if saved.get("in_front") is True:
+            front.append(dock)
+    for dock in front:
+        dock.raise_()
 
 
 def restore_view(window: MainWindow, view: Mapping[str, object]) -> None:

@@ -21,6 +21,11 @@ from mlpviz.gui.sample_panel import SamplePanel
 from mlpviz.gui.session_model import SessionModel
 from mlpviz.gui.training_workspace import TrainingWorkspace
 
+LAYOUT_VERSION = 2
+"""The version of the docks' layout that the settings keep between runs (Qt's saveState):
+a layout saved by another version is not restored, the window opens with its defaults.
+2: the training and data docks are tabs behind the samples, no longer a left column."""
+
 
 class MainWindow(QMainWindow):
     """Wraps one SessionModel; every view in it wraps the same model.
@@ -125,7 +130,9 @@ class MainWindow(QMainWindow):
         if not self.file_actions.confirm_close():
             event.ignore()
             return
-        self.file_actions.settings.set_window_layout(self.saveGeometry(), self.saveState())
+        self.file_actions.settings.set_window_layout(
+            self.saveGeometry(), self.saveState(LAYOUT_VERSION)
+        )
         self.closing.emit()
         super().closeEvent(event)
 
@@ -134,7 +141,7 @@ class MainWindow(QMainWindow):
         True when the docks were restored, which then keep their sizes on first show."""
         if geometry is not None and not geometry.isEmpty():
             self.restoreGeometry(geometry)
-        if state.isEmpty() or not self.restoreState(state):
+        if state.isEmpty() or not self.restoreState(state, LAYOUT_VERSION):
             return False
         self._laid_out = True
         return True

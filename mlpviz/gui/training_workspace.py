@@ -4,11 +4,11 @@ and toolbar.
 
 The main window creates one :class:`TrainingWorkspace` after its own docks and menus.
 The training and the data-and-network docks are tabs behind the samples, below the
-diagram, and join ``window.docks``, so saved sessions keep their side, size and
-visibility. The live views are tabbed with the formula
-panel and stay out of ``window.docks``: a dock behind another tab keeps the size it had
-when last shown, and restoring that stale size would resize the formula panel's column
-(the window's saved layout still restores them). Every panel and view wraps the window's
+diagram, and join ``window.docks``, so saved sessions keep their side, tabs, size and
+visibility. The live views are tabbed with the formula panel and stay out of
+``window.docks``: a dock behind another tab keeps the size it had when last shown, and
+restoring that stale size would resize the formula panel's column (the window's saved
+layout still restores them). Every panel and view wraps the window's
 SessionModel or the workspace's TrainingController.
 """
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from pytestqt.qtbot import QtBot
 
@@ -574,3 +575,44 @@ def test_the_modified_mark_is_worked_out_once_a_sample_and_at_its_update(
     assert window.isWindowModified() and len(compared) == 2
     m.set_weight(0, 0, 0, 0.25)  # an edit is always looked at
     assert len(compared) == 3
+
+
+def test_tabbed_docks_reopen_as_tabs_with_the_sizes_in_sight(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    window, dialogs = make_window(qtbot, SessionModel(default_session()))
+    window.resize(1600, 900)
+    qtbot.wait(50)
+    samples = window.docks["samples"]
+    qtbot.waitUntil(lambda: not samples.visibleRegion().isEmpty())
+    size = (samples.width(), samples.height())
+    dialogs.path = str(tmp_path / "tabs")
+    assert window.file_actions.save()
+    doc = json.loads((tmp_path / "tabs.json").read_text(encoding="utf-8"))
+    saved = doc["view"]["docks"]
+    assert set(saved["training"]["tabbed_with"]) == {"samples", "setup"}
+    assert saved["samples"]["in_front"] and not saved["training"]["in_front"]
+    assert "width" not in saved["training"]  # behind a tab: its size is stale
+
+    # Another window where the training dock was dragged out to the left.
+    other, _ = make_window(qtbot, SessionModel(default_session()))
+    other.resize(1600, 900)
+    other.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, other.docks["training"])
+    assert other.docks["samples"] not in other.tabifiedDockWidgets(other.docks["training"])
+    assert other.file_actions.open_path(str(tmp_path / "tabs.json"))
+    o_samples, o_training, o_setup = (other.docks[k] for k in ("samples", "training", "setup"))
+    assert set(other.tabifiedDockWidgets(o_samples)) == {o_training, o_setup}
+    qtbot.waitUntil(lambda: not o_samples.visibleRegion().isEmpty())
+    assert o_training.visibleRegion().isEmpty()
+    qtbot.waitUntil(
+        lambda: abs(o_samples.width() - size[0]) <= 2 and abs(o_samples.height() - size[1]) <= 2
+    )
+
+
+def test_a_window_layout_saved_by_another_version_is_not_restored(
+    window: MainWindow,
+) -> None:
+    from mlpviz.gui.main_window import LAYOUT_VERSION
+
+    assert not window.restore_layout(window.saveState(LAYOUT_VERSION - 1))
+    assert window.restore_layout(window.saveState(LAYOUT_VERSION))
