@@ -23,6 +23,7 @@ from mlpviz.engine.session import Session, default_session
 from mlpviz.engine.stepper import Phase, PhaseKind
 from mlpviz.gui.network_labels import COLOURS
 from mlpviz.gui.network_layout import rects_intersect
+from mlpviz.gui.network_nodes import DiscGroup
 from mlpviz.gui.network_view import RELAYOUT_DELAY_MS, NetworkView
 from mlpviz.gui.session_model import Selection, SessionModel
 
@@ -140,7 +141,12 @@ def test_stepping_back_to_the_start_restores_every_label(
     qtbot: QtBot, course_model: SessionModel
 ) -> None:
     view = shown(qtbot, course_model)
-    scene_items = len(view.canvas.scene().items())
+
+    def items() -> int:
+        # Every item but the discs' looks, which NodeDiscs keeps one per style drawn.
+        return sum(not isinstance(i, DiscGroup) for i in view.canvas.scene().items())
+
+    scene_items = items()
 
     def everything() -> list[str | None]:
         nodes = [(0, 0), (0, 1), (1, 0), (1, 1), (2, 0)]
@@ -154,7 +160,7 @@ def test_stepping_back_to_the_start_restores_every_label(
         course_model.step()
     assert everything() != start
     # Stepping updates the texts of the same items: nothing is created or destroyed.
-    assert len(view.canvas.scene().items()) == scene_items
+    assert items() == scene_items
     for _ in range(6):
         course_model.back()
     assert course_model.phase == INPUT
@@ -759,3 +765,33 @@ def test_dots_keep_their_pixel_size_and_border_inside_their_rectangle(qtbot: QtB
         ).x()
         # The rectangle reaches at least 2 px (half a dot) + the border beyond the centres.
         assert column_x - on_screen.left() >= 2 + 1 and on_screen.right() - column_x >= 2 + 1
+
+
+def test_a_second_pass_through_the_phases_draws_no_disc_anew(
+    qtbot: QtBot, course_model: SessionModel, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    painted: list[DiscGroup] = []
+    paint = DiscGroup.paint
+
+    def counted(self: DiscGroup, *args: object) -> None:
+        painted.append(self)
+        paint(self, *args)
+
+    # Before the view exists: PySide looks up a Python override of paint once.
+    monkeypatch.setattr(DiscGroup, "paint", counted)
+    view = shown(qtbot, course_model)
+    fills: list[list[str]] = []
+    for sample in range(2):
+        painted.clear()
+        for _ in range(len(course_model.phases)):
+            course_model.step()
+            qtbot.wait(1)  # the scene takes in its items' changes
+            view.canvas.viewport().repaint()
+            fills.append(view.node_fills())
+        if sample == 0:
+            assert painted  # each column drawn in each of its looks, once
+    # The same looks again: each column shows a kept picture.
+    assert painted == []
+    n = len(course_model.phases)
+    assert fills[:n] == fills[n:]  # and the looks are the phases' own
+    assert len({tuple(f) for f in fills}) > 1
