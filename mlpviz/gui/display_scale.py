@@ -18,6 +18,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import pyqtgraph as pg
+from PySide6.QtCore import QEvent
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication, QDockWidget, QWidget
 
@@ -94,6 +95,12 @@ def scale_plot(plot_widget: pg.PlotWidget, scale: float) -> None:
             axis.setLabel(axis.labelText, axis.labelUnits, axis.labelUnitPrefix, **style)
     if item.legend is not None:
         item.legend.setLabelTextSize(f"{LEGEND_POINT_SIZE * scale:.1f}pt")
+        for _sample, label in item.legend.items:
+            label.setText(label.text)  # a label takes its new size only when drawn anew
+        item.legend.updateSize()
+    for text in item.getViewBox().addedItems:
+        if isinstance(text, pg.TextItem):
+            text.setFont(font)  # made in the font of their time (the plots' neuron numbers)
     for data in item.listDataItems():
         _scaled_width(data, "pen", scale)
         if getattr(data, "opts", {}).get("symbol") is not None:
@@ -124,13 +131,27 @@ def apply_scale(window: MainWindow, percent: int) -> None:
     """Show every font, node, line and plot label of ``window`` at ``percent`` % (100 to
     250) of its size."""
     scale = percent / 100.0
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    # Under an application style sheet (the dark and high-contrast themes), Qt keeps each
+    # widget's font as it was when the sheet came, whatever the application's font does
+    # after: the sheet is lifted while the font changes and laid again, and the views
+    # that keep a larger type (formulas, breadcrumb, captions) are told of the change
+    # once more, since laying the sheet gave their texts back their old fonts.
+    sheet = app.styleSheet()
+    if sheet:
+        app.setStyleSheet("")
     QApplication.setFont(scaled_font(scale))
-    for dock in window.findChildren(QDockWidget):
-        _scale_dock_title(dock, scale)
     if network_labels.display_scale() != scale:
         network_labels.set_display_scale(scale)
         window.network_view.rebuild()
     rescale_plots(window, percent)
+    if sheet:
+        app.setStyleSheet(sheet)
+        for widget in window.findChildren(QWidget):
+            QApplication.sendEvent(widget, QEvent(QEvent.Type.FontChange))
+    for dock in window.findChildren(QDockWidget):
+        _scale_dock_title(dock, scale)  # after the sheet, which would give back the old
 
 
 def rescale_plots(window: MainWindow, percent: int) -> None:

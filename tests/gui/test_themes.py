@@ -309,3 +309,31 @@ def test_a_theme_reaches_the_live_training_views(
         assert button.color.name().upper() == theme.shape_buttons["button_text"]
         assert button.border.color().name().upper() == theme.shape_buttons["button_border"]
         assert button.fill.color().name().upper() == theme.shape_buttons["button_fill"]
+
+
+@pytest.mark.parametrize("name", ["dark", "high_contrast"])
+def test_the_scale_reaches_every_widget_under_a_themes_style_sheet(
+    window: MainWindow, qtbot: QtBot, name: str
+) -> None:
+    # Dark and high contrast set an application style sheet, under which Qt kept the
+    # fonts widgets already had when the application font changed.
+    options = window.lecture.view_options
+    options.set_theme(name)
+    qtbot.wait(20)
+
+    def fonts() -> list[float]:
+        return [
+            window.status_phase.font().pointSizeF(),
+            window.formula_panel.heading.font().pointSizeF(),
+            window.formula_panel.equations.font().pointSizeF(),
+            window.phase_indicator.current_button.font().pointSizeF(),
+            window.lecture.lesson.bar.text_label.font().pointSizeF(),
+        ]
+
+    before = fonts()
+    options.choose_scale(200)
+    qtbot.wait(20)
+    assert fonts() == pytest.approx([2 * size for size in before])
+    options.choose_scale(100)
+    qtbot.wait(20)
+    assert fonts() == pytest.approx(before)
