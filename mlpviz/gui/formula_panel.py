@@ -118,13 +118,24 @@ class FormulaPanel(QWidget):
 
     def sections(self) -> tuple[list[Section], list[Section]]:
         """(equation sections, matrix sections) of the current phase and selection."""
+        equations, matrices, _ = self._worked()
+        return equations, matrices
+
+    def _worked(self) -> tuple[list[Section], list[Section], bool]:
+        """:meth:`sections`, and whether a selected item had none of its own in the phase:
+        then it gets the whole layer's equations, where it is used (a weight in the phase
+        that only carries errors back through it, an input in the forward pass it feeds)."""
         m = self.model
         focus = self.focus()
         sections = phase_sections(m.record, m.config, m.phase, focus)
         if focus is not None:
             whole = phase_sections(m.record, m.config, m.phase)
-            return sections, [s for s in whole if s.matrix_form]
-        return [s for s in sections if not s.matrix_form], [s for s in sections if s.matrix_form]
+            matrices = [s for s in whole if s.matrix_form]
+            if not sections:
+                return [s for s in whole if not s.matrix_form], matrices, True
+            return sections, matrices, False
+        equations = [s for s in sections if not s.matrix_form]
+        return equations, [s for s in sections if s.matrix_form], False
 
     def refresh(self) -> None:
         """Show the current phase and selection. Only the tab in sight is rendered (the
@@ -145,16 +156,19 @@ class FormulaPanel(QWidget):
             return
         self._shown = shown
         self._stale = {self.equations, self.matrices}
-        self._sections = self.sections()
+        equations, matrices, whole_layer = self._worked()
+        self._sections = equations, matrices
         focus = self.focus()
-        equations = self._sections[0]
         phase = m.phase.label
         if focus is None:
             self.heading.setText(f"<b>{phase}</b>")
-        elif equations:
+        elif not whole_layer:
             self.heading.setText(f"<b>{phase}</b>: the selected {focus.kind} only")
         else:
-            self.heading.setText(f"<b>{phase}</b>: the selected {focus.kind} takes no part")
+            self.heading.setText(
+                f"<b>{phase}</b>: nothing of the selected {focus.kind} is worked out in this "
+                "phase; the whole layer"
+            )
         self.show_all.setVisible(focus is not None)
         self._render_current()
 

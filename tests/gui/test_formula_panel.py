@@ -75,6 +75,25 @@ def test_selection_focuses_one_weight(course_model: SessionModel, qtbot: QtBot) 
     assert "∂L/∂w12" in text(panel)
 
 
+def test_a_weight_that_only_carries_the_error_back_gets_the_whole_layer(
+    course_model: SessionModel, qtbot: QtBot
+) -> None:
+    panel = panel_for(course_model, qtbot)
+    course_model.go_to(course_model.phases[5])  # Backward 1
+    views_follow()
+    course_model.select(Selection("weight", 1, 0, 1))  # v21: from h2 into ŷ
+    # Its gradient is worked out in Backward 2; here δh2 is carried back through it
+    # (0.289216·0.5 = 0.144608, by hand), and that equation shows.
+    assert "∂L/∂h2 = δy·v21 = 0.289216·0.5 = 0.144608" in text(panel)
+    heading = panel.heading.text()
+    assert "nothing of the selected weight is worked out" in heading and "whole layer" in heading
+    course_model.go_to(course_model.phases[4])  # Backward 2: its own gradient only
+    views_follow()
+    assert "∂L/∂v21 = δy·h2 = 0.289216·0.75768 = 0.219133" in text(panel)
+    assert "∂L/∂v11" not in text(panel)
+    assert "the selected weight only" in panel.heading.text()
+
+
 def test_back_restores_the_earlier_text(course_model: SessionModel, qtbot: QtBot) -> None:
     panel = panel_for(course_model, qtbot)
     course_model.step()

@@ -45,7 +45,8 @@ def phase_sections(
     """The worked equations of one phase of ``step``.
 
     With a ``focus``, only that neuron's, weight's or bias's equations, and no matrix
-    form; an empty list when the focused item takes no part in the phase. Sums longer
+    form; an empty list when nothing of the focused item is worked out in the phase (it may
+    still be used there: a weight carrying errors back, an input feeding a sum). Sums longer
     than ``max_terms`` and layers wider than ``max_rows`` are elided in the middle.
     """
     return WorkedStep(step, config, focus, max_terms, max_rows).sections(phase)
