@@ -860,6 +860,7 @@ def test_errors_name_the_field(where: str, value: object, message: str) -> None:
     [
         ('{"a": NaN}', "format: expected 'mlpviz-session', got missing: not an mlpviz session"),
         ("", "not JSON: Expecting value at line 1, column 1"),
+        ('{"a": "b', "not JSON: Unterminated string starting at line 1, column 7"),
         ("{,}", "not JSON"),
         ("[]", "not a session: expected a JSON object, got a list"),
         ("[" * 100_000 + "]" * 100_000, "nested too deeply"),

@@ -139,7 +139,9 @@ def json_errors(error: type[Exception], document: str) -> Iterator[None]:
     except RecursionError:
         raise error(f"not {document}: the JSON is nested too deeply") from None
     except json.JSONDecodeError as e:
-        raise error(f"not JSON: {e.msg} at line {e.lineno}, column {e.colno}") from None
+        # Some of Python's messages end in "at" already ("Unterminated string starting at").
+        what = e.msg.removesuffix(" at")
+        raise error(f"not JSON: {what} at line {e.lineno}, column {e.colno}") from None
     except ValueError as e:
         # e.g. an integer with more digits than Python converts
         raise error(f"not JSON: {e}") from None
