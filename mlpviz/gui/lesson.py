@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from mlpviz.engine.lesson import Caption, caption
+from mlpviz.engine.stepper import Phase
 from mlpviz.gui.session_model import SessionModel
 from mlpviz.gui.settings import AppSettings
 from mlpviz.gui.view_options import view_menu, with_keys
@@ -96,6 +97,14 @@ class LessonBar(QFrame):
         row.addSpacing(6)
         row.addLayout(texts, 1)
         row.addWidget(self.close_button, 0, Qt.AlignmentFlag.AlignTop)
+        # Labels never shown, that measure the other phases' captions (heightForWidth).
+        self._probe_heading, self._probe_text = QLabel(), QLabel()
+        for probe in (self._probe_heading, self._probe_text):
+            probe.setWordWrap(True)
+        self._tallest_key: tuple[object, ...] | None = None
+        self._tallest = 0
+        self._texts_key: tuple[object, ...] | None = None
+        self._texts: tuple[tuple[str, str], ...] = ()
         self._set_fonts()
 
         self.caption: Caption | None = None
@@ -119,8 +128,45 @@ class LessonBar(QFrame):
             self.refresh()
 
     def heightForWidth(self, width: int) -> int:
+        """The height the tallest caption of the session's phases needs at ``width``, so
+        that the bar, and the diagram under it, keep still from phase to phase (a caption
+        whose title wraps took a line more, and moved the diagram down and up again)."""
         layout = self.layout()
-        return layout.heightForWidth(width) if layout is not None else -1
+        if layout is None:
+            return -1
+        own = layout.heightForWidth(width)
+        # The texts' column: the bar's width less the accent, spacing and close button.
+        column = width - (self.width() - self.heading.width())
+        if self.heading.width() <= 0 or column <= 0:
+            return own
+        key = (column, self._phase_texts(), self.heading.font().key(), self.text_label.font().key())
+        if key != self._tallest_key:
+            self._tallest_key = key
+            self._tallest = max(
+                self._probe(self._probe_heading, self.heading, heading, column)
+                + self._probe(self._probe_text, self.text_label, text, column)
+                for heading, text in key[1]
+            )
+        shown = self.heading.heightForWidth(column) + self.text_label.heightForWidth(column)
+        return own + max(0, self._tallest - shown)
+
+    @staticmethod
+    def _probe(probe: QLabel, label: QLabel, text: str, width: int) -> int:
+        probe.setFont(label.font())
+        probe.setTextFormat(label.textFormat())
+        probe.setText(text)
+        return probe.heightForWidth(width)
+
+    def _phase_texts(self) -> tuple[tuple[str, str], ...]:
+        """(heading, text) of every phase's caption, for the model's network and settings."""
+        m = self.model
+        # The network and settings by identity (an edit or a step makes new ones).
+        key = (tuple(m.phases), self.heading.font().key(), m.network, m.config)
+        last = self._texts_key
+        if last is None or key[:2] != last[:2] or key[2] is not last[2] or key[3] is not last[3]:
+            self._texts_key = key
+            self._texts = tuple(self._caption_texts(p) for p in m.phases)
+        return self._texts
 
     def hasHeightForWidth(self) -> bool:
         return True
@@ -146,14 +192,22 @@ class LessonBar(QFrame):
     def refresh(self) -> None:
         m = self.model
         self.caption = caption(m.phase, m.network, m.config)
-        number = m.phases.index(m.phase) + 1
+        heading, text = self._caption_texts(m.phase)
+        self.heading.setText(heading)
+        self.text_label.setText(text)
+
+    def _caption_texts(self, phase: Phase) -> tuple[str, str]:
+        """The heading (rich text) and the text of ``phase``'s caption."""
+        m = self.model
+        shown = caption(phase, m.network, m.config)
+        number = m.phases.index(phase) + 1
         size = self.heading.font().pointSizeF() * TITLE_SCALE / TEXT_SCALE
-        self.heading.setText(
+        heading = (
             f"<span style='font-size: {size:.1f}pt; font-weight: bold'>"
-            f"{html.escape(self.caption.title)}</span>&nbsp;&nbsp; "
-            f"Lesson · phase {number} of {len(m.phases)} · {html.escape(self.caption.course_step)}"
+            f"{html.escape(shown.title)}</span>&nbsp;&nbsp; "
+            f"Lesson · phase {number} of {len(m.phases)} · {html.escape(shown.course_step)}"
         )
-        self.text_label.setText(self.caption.text)
+        return heading, shown.text
 
     def text(self) -> str:
         """Everything the caption says, as plain text."""

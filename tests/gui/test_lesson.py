@@ -8,7 +8,7 @@ from dataclasses import replace
 
 import pytest
 from lecture_fixtures import appearance_restored, started_window
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
@@ -134,8 +134,32 @@ def test_the_caption_bar_never_makes_the_window_taller_than_it_needs(
     window: MainWindow, qtbot: QtBot
 ) -> None:
     # Made with the window, the bar is a few pixels wide for a moment: its wrapped text
-    # must not ask for the height it would need at that width.
+    # must not ask for the height it would need at that width. (It holds the tallest of
+    # the phases' captions: a wrapped title and three lines of text.)
     bar = window.lecture.lesson.bar
     qtbot.waitUntil(lambda: bar.width() > 400)
-    assert bar.height() < 6 * bar.fontMetrics().lineSpacing()
+    assert bar.height() < 8 * bar.fontMetrics().lineSpacing()
     assert window.height() <= max(window.minimumSizeHint().height(), 1000)
+
+
+def test_the_caption_bar_keeps_its_height_from_phase_to_phase(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    # A caption whose title wraps took a line more and moved the diagram under it down
+    # and up again as a lecture stepped: the bar holds the tallest caption's height.
+    bar, m = window.lecture.lesson.bar, window.model
+    window.resize(1200, 900)
+    qtbot.waitUntil(lambda: bar.width() > 400)
+    heights, lines = set(), set()
+    for phase in m.phases:
+        m.go_to(phase)
+        qtbot.wait(10)
+        heights.add(bar.height())
+        column = bar.heading.width()
+        lines.add(bar.heading.heightForWidth(column) + bar.text_label.heightForWidth(column))
+    assert len(lines) > 1  # the captions do differ in height here...
+    assert len(heights) == 1  # ...and the bar does not
+    top = window.network_view.mapTo(window, QPoint(0, 0)).y()
+    m.go_to(m.phases[0])
+    qtbot.wait(10)
+    assert window.network_view.mapTo(window, QPoint(0, 0)).y() == top
