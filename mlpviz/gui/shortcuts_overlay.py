@@ -14,6 +14,7 @@ from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import (
     QAction,
     QColor,
+    QFont,
     QKeyEvent,
     QKeySequence,
     QMouseEvent,
@@ -38,6 +39,8 @@ if TYPE_CHECKING:
     from mlpviz.gui.main_window import MainWindow
 
 COLUMNS = 3
+MIN_FIT = 0.6
+"""The lists shrink to fit the panel down to this share of the window's type."""
 
 Entry = tuple[str, str, str]
 """(what the action is called, its keys, its tooltip)."""
@@ -82,8 +85,9 @@ class ShortcutsOverlay(QWidget):
             column = QVBoxLayout()
             column.setSpacing(10)
             column.addStretch(1)
-            row.addLayout(column, 1)
+            row.addLayout(column)  # as wide as its longest line: none is cut off
             self.columns.append(column)
+        row.addStretch(1)
         self.scroll_area = QScrollArea(self.panel)
         self.scroll_area.setWidget(self.columns_host)
         self.scroll_area.setWidgetResizable(True)
@@ -171,6 +175,40 @@ class ShortcutsOverlay(QWidget):
         self.panel.setGeometry(
             margin_x, margin_y, w.width() - 2 * margin_x, w.height() - 2 * margin_y
         )
+        self._shrink_to_fit()
+
+    def _shrink_to_fit(self) -> None:
+        """The lists in smaller type where they would not fit the panel at the window's
+        (presentation mode at 200 % hid the View menu's keys behind a scroll bar): the
+        largest size that fits, found by halving, down to MIN_FIT of the window's type.
+        Every key in sight is worth more than its size here."""
+        base = self.font().pointSizeF()
+        layout = self.panel.layout()
+        assert layout is not None
+
+        def fits(size: float) -> bool:
+            font = QFont(self.font())
+            font.setPointSizeF(size)
+            self.columns_host.setFont(font)
+            host = self.columns_host.layout()
+            assert host is not None
+            host.invalidate()  # it keeps its size hint from the last font otherwise
+            host.activate()
+            layout.activate()
+            room = self.scroll_area.maximumViewportSize()
+            need = self.columns_host.sizeHint()
+            return need.width() <= room.width() and need.height() <= room.height()
+
+        if base <= 0 or fits(base):
+            return
+        low, high = base * MIN_FIT, base  # low: what is used if nothing fits
+        for _ in range(6):
+            middle = (low + high) / 2
+            if fits(middle):
+                low = middle
+            else:
+                high = middle
+        fits(low)
 
     def paintEvent(self, event: QPaintEvent) -> None:
         # A dimmed window behind the list: it is an overlay, not a new window.

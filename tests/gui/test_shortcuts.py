@@ -229,3 +229,24 @@ def test_every_widget_of_the_window_has_an_accessible_name(window: MainWindow) -
 
 def test_the_live_training_panels_name_their_widgets(window: MainWindow) -> None:
     assert unnamed_widgets(window) == []
+
+
+def test_the_overlay_fits_every_key_in_sight_at_200_percent(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    # Presentation mode at 200 % on a 1080p projector hid the View menu's keys behind a
+    # scroll bar: the lists take smaller type until they fit, never below MIN_FIT.
+    from mlpviz.gui.shortcuts_overlay import MIN_FIT
+
+    window.resize(1800, 1000)
+    window.lecture.view_options.choose_scale(200)
+    qtbot.wait(50)
+    overlay = window.lecture.shortcuts
+    overlay.open_overlay()
+    qtbot.wait(50)
+    area = overlay.scroll_area
+    assert area.horizontalScrollBar().maximum() == 0
+    assert area.verticalScrollBar().maximum() == 0
+    size = overlay.columns_host.font().pointSizeF()
+    assert MIN_FIT * window.font().pointSizeF() <= size < window.font().pointSizeF()
+    overlay.close_overlay()
