@@ -219,6 +219,9 @@ def test_preview(tmp_path: Path) -> None:
         ("x,y\n1,nan\n2,abc\n", "line 2, column 2: 'nan' is not a finite number"),
         # a quoted cell over two lines moves the later lines' numbers on
         ('x,y,z\n"1\n",2,3\n3,abc,4\n', "line 4, column 2: 'abc' is not a number"),
+        # a quote left open swallows the rest of the file: said as such
+        ('x,y,z\n1,2,3\n3,"4,1\n5,6,1\n', "line 3: a quoted cell runs from here to the "
+         'end of the file: is a quote (") left open?'),
         ("x,label\n1,a\n2,a\n", "column 2: every sample has the class 'a': "
          "classification needs two classes or more"),
         ("y\n1\n2\n", "one column only: a dataset needs a feature column and a target column"),

@@ -130,6 +130,12 @@ def _detect_delimiter(text: str) -> str:
     return DELIMITERS[counts.index(max(counts))] if max(counts) > 0 else ","
 
 
+def _quote_left_open(text: str, line: int) -> bool:
+    """Whether the text from ``line`` (1-based) to its end has an odd number of quotes:
+    a quoted cell begun there is never closed (a doubled quote inside one counts two)."""
+    return sum(part.count('"') for part in text.splitlines()[line - 1 :]) % 2 == 1
+
+
 def _parse_rows(
     text: str,
     delimiter: str,
@@ -153,6 +159,14 @@ def _parse_rows(
             start, previous = previous + 1, reader.line_num
             if not row or (len(row) == 1 and not row[0].strip()):
                 continue
+            if previous > start and previous >= total - 1 and _quote_left_open(text, start):
+                # A quoted cell over several lines is CSV; one that runs to the end of the
+                # file without its closing quote swallowed every line after it.
+                raise CsvError(
+                    'a quoted cell runs from here to the end of the file: is a quote (") '
+                    "left open?",
+                    start,
+                )
             rows.append(row)
             lines.append(start)
             if max_rows is not None and len(rows) >= max_rows:
