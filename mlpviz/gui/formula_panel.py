@@ -10,9 +10,10 @@ is real text, can be selected and copied, and needs no extra dependency.
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QSize
-from PySide6.QtGui import QFont, QGuiApplication
+from PySide6.QtGui import QFont, QGuiApplication, QPalette
 from PySide6.QtWidgets import (
     QHBoxLayout,
+    QLabel,
     QPushButton,
     QTabWidget,
     QTextBrowser,
@@ -65,6 +66,13 @@ class FormulaPanel(QWidget):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(buttons)
         layout.addWidget(self.tabs, 1)
+        # Redone by hand from the rounded numbers shown, a result may differ in its last
+        # digit: it was worked out from the unrounded ones.
+        self.rounding = QLabel(self)
+        self.rounding.setWordWrap(True)
+        self.rounding.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        layout.addWidget(self.rounding)
+        self._say_rounding()
 
         self._shown: tuple[object, ...] | None = None
         """What the panel shows: the record, settings, phase, selection and precision."""
@@ -104,7 +112,15 @@ class FormulaPanel(QWidget):
 
     def set_precision(self, decimals: int) -> None:
         self.precision = decimals
+        self._say_rounding()
         self.refresh()
+
+    def _say_rounding(self) -> None:
+        self.rounding.setText(
+            f"Numbers shown to {self.precision} decimals; each result is worked out from "
+            "the unrounded values, so redone from the rounded ones its last digit may "
+            "differ (View › Decimals for more)."
+        )
 
     def focus(self) -> Focus | None:
         sel = self.model.selection

@@ -135,3 +135,16 @@ def test_long_equations_wrap_instead_of_running_off_the_panel(
     while block.isValid() and not block.text().startswith("δh1"):
         block = block.next()
     assert block.isValid() and block.layout().lineCount() > 1
+
+
+def test_the_panel_says_its_numbers_are_rounded(course_model: SessionModel, qtbot: QtBot) -> None:
+    # 0.8 − 0.7·0.0212 = 0.78516 by hand, but the panel's 0.7851 comes from the unrounded
+    # gradient (0.021240·0.7 = 0.014868): the panel says why they may differ.
+    panel = panel_for(course_model, qtbot)
+    panel.set_precision(4)
+    course_model.go_to(course_model.phases[6])  # Update
+    views_follow()
+    assert "w22 ← w22 − η·∂L/∂w22 = 0.8 − 0.7·0.0212 = 0.7851" in text(panel)
+    assert "4 decimals" in panel.rounding.text() and "unrounded" in panel.rounding.text()
+    panel.set_precision(6)
+    assert "6 decimals" in panel.rounding.text()
