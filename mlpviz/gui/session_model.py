@@ -197,9 +197,25 @@ class SessionModel(QObject):
     def _move(self, action: Callable[[], object]) -> None:
         before = self.stepper.network
         action()
+        moved = self.stepper.network is not before
+        if moved:
+            self._forget_stale_edits()
         self.stepped.emit()
-        if self.stepper.network is not before:
+        if moved:
             self.network_changed.emit()
+
+    def _forget_stale_edits(self) -> None:
+        """The weights moved on by learning (an Update, training, a reset): an edit that
+        would restore the weights it saw (a weight's, the samples') would now throw the
+        learning away, and redoing it would not come back to where undo left. Qt's undo
+        stack cannot drop single commands, so it is emptied if it holds any such edit."""
+        stack = self.undo_stack
+        commands = [stack.command(i) for i in range(stack.count())]
+        if any(not getattr(c, "keeps_weights", True) for c in commands):
+            stack.clear()
+            self.message.emit(
+                "The weights have moved on since your last edits: they can no longer be undone."
+            )
 
     def step(self) -> None:
         """Next phase (Right, Space, PageDown)."""
@@ -326,6 +342,7 @@ class SessionModel(QObject):
                 text,
                 lambda: self._apply(net=self.record.result.before, config=config),
                 lambda: self._apply(net=self.record.result.before, config=old),
+                keeps_weights=True,
             )
         )
 
@@ -495,6 +512,7 @@ class SessionModel(QObject):
                 text,
                 lambda: self._apply_output(activation, loss),
                 lambda: self._apply_output(*old_pair),
+                keeps_weights=True,
             )
         )
 
@@ -549,6 +567,7 @@ class SessionModel(QObject):
         grew = len(history.epoch) != len(self.history.epoch)
         self.session.history = copy_history(history)
         self.training_live = running
+        self._forget_stale_edits()
         self.trained.emit()
         if grew or not running:
             self.history_changed.emit()
@@ -571,6 +590,7 @@ class SessionModel(QObject):
         self.stepper.reset()
         self.session.history = None
         self.training_live = False
+        self._forget_stale_edits()
         self.trained.emit()
         self.history_changed.emit()
         self.network_changed.emit()
@@ -579,7 +599,12 @@ class SessionModel(QObject):
 
     def _push_session(self, old: Session, new: Session, text: str, message: str) -> None:
         self.undo_stack.push(
-            _Edit(text, lambda: self._install(new, message), lambda: self._install(old, ""))
+            _Edit(
+                text,
+                lambda: self._install(new, message),
+                lambda: self._install(old, ""),
+                keeps_weights=True,  # whole sessions, weights and all: a way back
+            )
         )
 
     def _install(self, session: Session, message: str) -> None:
@@ -651,11 +676,23 @@ def _afresh(session: Session, network: Network, init: InitConfig) -> Session:
 
 
 class _Edit(QUndoCommand):
-    """An undoable edit, given as the two functions that do and undo it."""
+    """An undoable edit, given as the two functions that do and undo it.
 
-    def __init__(self, text: str, redo: Callable[[], None], undo: Callable[[], None]) -> None:
+    ``keeps_weights``: it works on the weights in force when it is done or undone (a
+    setting, the output layer, a whole session), not on the weights it saw when it was
+    made; an edit that restores those (of a weight, of the samples) is stale once the
+    weights have moved on by learning (see :meth:`SessionModel._forget_stale_edits`)."""
+
+    def __init__(
+        self,
+        text: str,
+        redo: Callable[[], None],
+        undo: Callable[[], None],
+        keeps_weights: bool = False,
+    ) -> None:
         super().__init__(text)
         self._redo, self._undo = redo, undo
+        self.keeps_weights = keeps_weights
 
     def redo(self) -> None:
         self._redo()

@@ -184,3 +184,34 @@ def test_learning_rate_undo_keeps_the_trained_weights(course_model: SessionModel
     m.undo_stack.undo()
     np.testing.assert_allclose(m.network.weights[1], [[1.3, 1.5]])
     assert m.config.optimizer.learning_rate == 0.7
+
+
+def test_an_update_makes_earlier_weight_edits_history(course_model: SessionModel) -> None:
+    m = course_model
+    m.set_learning_rate(0.5)  # a setting: it works on whatever weights are in force
+    m.set_weight(0, 0, 0, 1.0)  # w11 = 1
+    assert m.undo_stack.count() == 2
+    m.go_to(m.phases[-2])  # Backward 1, before the update: both still undoable
+    assert m.undo_stack.canUndo()
+    m.step()  # into Update: the weights move on by learning
+    assert m.phase.kind is PhaseKind.UPDATE
+    # Undoing w11 = 1 would now restore the weights from before the update and lose it
+    # (and redo would not come back to these), so the stack is emptied.
+    assert not m.undo_stack.canUndo() and m.undo_stack.count() == 0
+    learned = [w.copy() for w in m.network.weights]
+    # By hand: w11 ← 1 − 0.5·∂L/∂w11 moved it below 1.
+    assert learned[0][0, 0] < 1.0
+    m.undo_stack.undo()  # nothing to undo: the learned weights stay
+    np.testing.assert_array_equal(m.network.weights[0], learned[0])
+
+
+def test_edits_that_keep_the_weights_in_force_stay_undoable_after_an_update(
+    course_model: SessionModel,
+) -> None:
+    m = course_model
+    m.set_learning_rate(0.5)
+    m.go_to(m.phases[-2])
+    m.step()  # into Update
+    assert m.undo_stack.canUndo()  # a setting only: still undoable
+    m.undo_stack.undo()
+    assert m.config.optimizer.learning_rate == pytest.approx(0.7)
