@@ -795,3 +795,22 @@ def test_a_second_pass_through_the_phases_draws_no_disc_anew(
     n = len(course_model.phases)
     assert fills[:n] == fills[n:]  # and the looks are the phases' own
     assert len({tuple(f) for f in fills}) > 1
+
+
+def test_a_crowded_gaps_labels_shrink_only_as_far_as_they_must(
+    qtbot: QtBot, course_model: SessionModel
+) -> None:
+    # On a projector at 200 % the first gap's gradients do not fit at full size: they
+    # shrink a step at a time (LABEL_SCALE_STEP) until all show, not to the least at once.
+    from mlpviz.gui import network_labels
+
+    network_labels.set_display_scale(2.0)  # the appearance fixture puts it back
+    view = shown(qtbot, course_model, 1100, 700)
+    course_model.go_to(BACKWARD_1)
+    least = view._edge_label_scale()
+    assert least == pytest.approx(0.5)  # 12 points at twice 12
+    scale = view._edge_labels[0][0].text_scale()
+    assert view.visible_edge_labels() == 9
+    assert least < scale < 1.0
+    assert any(scale == pytest.approx(s) for s in network_labels._label_scales(least))
+    assert_no_overlap(view)
