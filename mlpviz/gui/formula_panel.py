@@ -117,9 +117,8 @@ class FormulaPanel(QWidget):
 
     def _say_rounding(self) -> None:
         self.rounding.setText(
-            f"Numbers shown to {self.precision} decimals; each result is worked out from "
-            "the unrounded values, so redone from the rounded ones its last digit may "
-            "differ (View › Decimals for more)."
+            f"Shown to {self.precision} decimals; each result comes from the unrounded "
+            "values, so its last digit may differ from a sum redone with these."
         )
 
     def focus(self) -> Focus | None:
