@@ -77,6 +77,8 @@ class FormulaPanel(QWidget):
         self._shown: tuple[object, ...] | None = None
         """What the panel shows: the record, settings, phase, selection and precision."""
         self._sections: tuple[list[Section], list[Section]] = ([], [])
+        self._whole_layer = False
+        """A selected item has no equations of its own in the phase (see _worked)."""
         self._stale: set[QWidget] = set()
         """The tabs whose content is not rendered for what the panel shows."""
         self.tabs.currentChanged.connect(lambda _index: self._render_current())
@@ -173,21 +175,28 @@ class FormulaPanel(QWidget):
         self._stale = {self.equations, self.matrices}
         equations, matrices, whole_layer = self._worked()
         self._sections = equations, matrices
-        focus = self.focus()
-        phase = m.phase.label
+        self._whole_layer = whole_layer
+        self.show_all.setVisible(self.focus() is not None)
+        self._render_current()
+
+    def _say_heading(self) -> None:
+        """The phase, and what the tab in sight shows of a selected item."""
+        focus, phase = self.focus(), self.model.phase.label
         if focus is None:
             self.heading.setText(f"<b>{phase}</b>")
-        elif not whole_layer:
+        elif self.tabs.currentWidget() is self.matrices:
+            # The matrix form is the layer's, whatever is selected.
+            self.heading.setText(f"<b>{phase}</b>: the whole layer, in matrix form")
+        elif not self._whole_layer:
             self.heading.setText(f"<b>{phase}</b>: the selected {focus.kind} only")
         else:
             self.heading.setText(
                 f"<b>{phase}</b>: nothing of the selected {focus.kind} is worked out in this "
                 "phase; the whole layer"
             )
-        self.show_all.setVisible(focus is not None)
-        self._render_current()
 
     def _render_current(self) -> None:
+        self._say_heading()
         browser = self.tabs.currentWidget()
         if browser not in self._stale:
             return

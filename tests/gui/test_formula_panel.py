@@ -69,6 +69,12 @@ def test_selection_focuses_one_weight(course_model: SessionModel, qtbot: QtBot) 
     course_model.select(Selection("weight", 0, 0, 1))  # w21: from x2 into h1
     assert "∂L/∂w21 = δh1·x2 = 0.020288·0.8 = 0.016231" in text(panel)
     assert "∂L/∂w12" not in text(panel)
+    assert "the selected weight only" in panel.heading.text()
+    # The matrix form is the layer's: the heading says so while its tab is in sight.
+    panel.tabs.setCurrentWidget(panel.matrices)
+    assert "the whole layer, in matrix form" in panel.heading.text()
+    panel.tabs.setCurrentWidget(panel.equations)
+    assert "the selected weight only" in panel.heading.text()
     assert not panel.show_all.isHidden()
     panel.show_all.click()
     assert course_model.selection is None
