@@ -9,7 +9,7 @@ is real text, can be selected and copied, and needs no extra dependency.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QSize
+from PySide6.QtCore import QEvent, QSize, Qt
 from PySide6.QtGui import QFont, QGuiApplication, QPalette
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -97,6 +97,9 @@ class FormulaPanel(QWidget):
         browser.setOpenLinks(False)
         browser.setFont(self._equation_font())
         browser.document().setDefaultStyleSheet(STYLE)
+        # Always there: a scroll bar that came and went as phases grew and shrank made
+        # the wrapped equations be laid out twice (the text's width changed with it).
+        browser.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         return browser
 
     def _equation_font(self) -> QFont:
