@@ -514,3 +514,21 @@ def test_numbers_follow_the_app_rule() -> None:
     assert "z = w₁₁·x₁ + b₁ = 1e−09·1 + 0 = 1e−09\n" in render_text(sections)  # never 0
     assert r"1 \times 10^{-9}" in render_latex(sections)
     assert "1×10<sup>−9</sup>" in render_html(sections)
+
+
+def test_a_prediction_the_loss_clips_is_written_as_it_is_taken() -> None:
+    # A saturated sigmoid output: ŷ = σ(60) is 1 in floating point, and cross-entropy
+    # takes it as 1 − ε inside its logarithms (log(1 − ŷ) would be log 0). Written as the
+    # number, it read "log(1 − 1)".
+    net = Network([1, 1], ["sigmoid"], [np.array([[0.0]])], [np.array([60.0])])
+    config = TrainingConfig(loss="bce", optimizer=OptimizerConfig(name="sgd", learning_rate=0.1))
+    step = Stepper(net, np.array([[1.0]]), np.array([[0.0]]), config).record
+    assert step.result.forward.output[0, 0] == 1.0
+    text = render_text(worked_example(step, config))
+    assert "log(1 − 1)" not in text
+    assert "log(1 − ε)" in text and "log(1 − (1 − ε))" in text
+    assert "clips them" in text
+    # −[0·log(1 − ε) + 1·log(1 − (1 − ε))], in floating point as the loss computes it
+    # (1 − (1 − 10⁻¹⁵) is 9.992e-16 there, not 10⁻¹⁵): 34.539576.
+    expected = -math.log(1.0 - (1.0 - 1e-15))
+    assert f"= {expected:.6f}" in text

@@ -238,26 +238,38 @@ class ForwardPhases(StepContext):
         nm, loss, k_out = self.names, self.config.loss, len(self.y)
         single = k_out == 1
 
-        def term(yk: Item, pk: Item) -> Expr:
-            one_minus_p: Expr = (Num(1), MINUS, pk)
+        def term(yk: Item, pk: Expr) -> Expr:
+            """One output's term; ``pk`` is ŷ_k: a symbol, a number, or 1 − ε when the
+            loss clipped it there (a number would print as 1, and log(1 − 1) as if
+            the loss took log 0)."""
             if loss in ("mse", "half_sse"):
-                return (Power((yk, MINUS, pk), "2"),)
+                return (Power((yk, MINUS, *pk), "2"),)
             if loss == "bce":
                 one_minus_y: Expr = (Num(1), MINUS, yk)
+                one_minus_p: Expr = (Num(1), MINUS, *(pk if len(pk) == 1 else paren(pk)))
                 return (
                     Op("["),
-                    *prod(yk, Call("log", (pk,))),
+                    *prod(yk, Call("log", pk)),
                     PLUS,
                     *prod(paren(one_minus_y), Call("log", one_minus_p)),
                     Op("]"),
                 )
-            return prod(yk, Call("log", (pk,)))
+            return prod(yk, Call("log", pk))
+
+        def clipped(p: float) -> Expr:
+            """ŷ as the loss's logarithms take it (see _in_log)."""
+            kept = self._in_log(p)
+            if kept != p and kept == 1.0 - EPS:
+                return (Num(1), MINUS, Symbol("ε"))
+            if kept != p and kept == EPS:
+                return (Symbol("ε"),)
+            return (Num(kept),)
 
         def expanded(numeric: bool) -> Expr:
             def one(k: int) -> Expr:
                 if numeric:
-                    return term(Num(self.y[k]), Num(self._in_log(y_hat[k])))
-                return term(nm.target(k), y_hat_sym(k))
+                    return term(Num(self.y[k]), clipped(float(y_hat[k])))
+                return term(nm.target(k), (y_hat_sym(k),))
 
             return one(0) if single else paren(self._terms(k_out, one))
 
@@ -269,7 +281,7 @@ class ForwardPhases(StepContext):
         }[loss]
         sides: list[Expr] = []
         if not single:
-            sides.append((*scale, Symbol("Σ", "k"), *term(nm.target("k"), y_hat_sym("k"))))
+            sides.append((*scale, Symbol("Σ", "k"), *term(nm.target("k"), (y_hat_sym("k"),))))
         sides += [(*scale, *expanded(False)), (*scale, *expanded(True)), (Num(value),)]
         return [*self._clip_note(y_hat), Equation((lhs,), tuple(sides))]
 
