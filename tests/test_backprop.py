@@ -12,7 +12,7 @@ import pytest
 from mlpviz.engine.activations import ACTIVATIONS, get_activation
 from mlpviz.engine.backprop import Regularization, backward, forward, loss_value
 from mlpviz.engine.gradcheck import gradient_check, numeric_gradient
-from mlpviz.engine.losses import LOSSES, get_loss
+from mlpviz.engine.losses import LOSSES, constant_prediction_loss, get_loss
 from mlpviz.engine.network import Network, course_example, initialise
 
 X = np.array([[0.5, 0.8]])
@@ -283,3 +283,16 @@ def test_one_sigmoid_output_is_the_array_formula_bit_for_bit() -> None:
         assert s == pytest.approx(sig(v), rel=1e-15)
     assert one_at_a_time[0] == 0.0 and one_at_a_time[-1] == 1.0
     assert np.isnan(sigmoid(np.array([[np.nan]]))[0, 0])
+
+
+def test_the_loss_of_predicting_the_targets_average() -> None:
+    # By hand: ŷ = 0.5 against y = 0 and 1 gives (0.5² + 0.5²)/2 = 0.25 and
+    # −(log 0.5 + log 0.5)/2 = log 2; class frequencies (¾, ¼) give their entropy
+    # −(¾ log ¾ + ¼ log ¼) = 0.562335; ½·Σ 1² over two outputs, per sample, is 1.
+    y = np.array([[0.0], [1.0]])
+    assert constant_prediction_loss("mse", y) == pytest.approx(0.25)
+    assert constant_prediction_loss("bce", y) == pytest.approx(math.log(2))
+    one_hot = np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 0.0]])
+    entropy = -(0.75 * math.log(0.75) + 0.25 * math.log(0.25))
+    assert constant_prediction_loss("cross_entropy", one_hot) == pytest.approx(entropy)
+    assert constant_prediction_loss("half_sse", np.array([[0.0, 2.0], [2.0, 0.0]])) == 1.0

@@ -104,3 +104,12 @@ def get_loss(name: str) -> Loss:
     except KeyError:
         known = ", ".join(LOSSES)
         raise ValueError(f"unknown loss {name!r} (known: {known})") from None
+
+
+def constant_prediction_loss(name: str, y: Array) -> float:
+    """The loss of always predicting the targets' column means, ``y`` (B, K): for each of
+    these losses the best a prediction that ignores the input can do (the mean for the
+    squared errors, the base rate for binary and the class frequencies for categorical
+    cross-entropy). A network whose loss stays above it has learned less than nothing."""
+    mean = np.mean(y, axis=0, keepdims=True)
+    return get_loss(name).value(np.broadcast_to(mean, y.shape).copy(), y)

@@ -44,6 +44,7 @@ from dataclasses import dataclass
 import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from mlpviz.engine.losses import constant_prediction_loss
 from mlpviz.engine.network import Network
 from mlpviz.engine.numbers import format_number
 from mlpviz.engine.optimizers import Optimizer, OptimizerState
@@ -70,6 +71,9 @@ PAINT_MS = 5
 """Pause after a live hand-over in which the event loop repaints the views."""
 SPEEDS: tuple[int, ...] = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 0)
 """Updates between two repaints offered by the speed slider; 0 = as fast as possible."""
+WORSE_THAN_GUESSING = 2.0
+"""Training that ends with a loss this many times the loss of predicting the targets' average
+whatever the input says so, naming the learning rate (see _worse_than_guessing)."""
 
 
 @dataclass(frozen=True)
@@ -444,8 +448,31 @@ class TrainingController(QObject):
             loss = format_number(h.train_loss[-1], 4)
             return f"Target loss reached: the training loss is {loss} after epoch {trainer.epoch}."
         if cfg.epochs > 0 and trainer.epoch >= cfg.epochs:
-            return f"Epoch limit reached: {trainer.epoch} epochs."
-        return f"Epoch {trainer.epoch} done." if self._stop_epoch is not None else None
+            why = f"Epoch limit reached: {trainer.epoch} epochs."
+        elif self._stop_epoch is not None:
+            why = f"Epoch {trainer.epoch} done."
+        else:
+            return None
+        return why + self._worse_than_guessing(trainer)
+
+    def _worse_than_guessing(self, trainer: Trainer) -> str:
+        """A warning when training ended far worse than predicting the targets' average
+        whatever the input: a learning rate too large saturates the outputs without any
+        NaN (the spiral at η = 1000 stayed at a loss of 17, 25 times a coin's)."""
+        h = trainer.history
+        if not h.train_loss:
+            return ""
+        y = trainer.data.y_train
+        baseline = constant_prediction_loss(trainer.config.loss, y) if len(y) else 0.0
+        loss = h.train_loss[-1]
+        if not (baseline > 0 and loss > WORSE_THAN_GUESSING * baseline):
+            return ""
+        rate = format_number(trainer.config.optimizer.learning_rate, 3)
+        return (
+            f" The training loss ({format_number(loss, 4)}) is worse than always predicting "
+            f"the targets' average ({format_number(baseline, 4)}): the outputs may be "
+            f"saturated; a learning rate of {rate} may be too large."
+        )
 
     def _on_non_finite(self, trainer: Trainer, last_finite: Network, where: str) -> None:
         self._timer.stop()

@@ -4,6 +4,7 @@ leaves the event loop free."""
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import replace
 
@@ -363,3 +364,31 @@ def test_costly_views_are_repainted_less_often(qtbot: QtBot) -> None:
     # few readings of the clock that the cost and the chunk take on top).
     assert np.mean(gaps) >= cost / REPAINT_SHARE
     assert gaps.max() <= (cost + 4 * READING) / REPAINT_SHARE + 4 * READING
+
+
+def test_training_that_ends_worse_than_guessing_says_so(
+    spiral: tuple[SessionModel, TrainingController], qtbot: QtBot
+) -> None:
+    model, controller = spiral
+    # SGD at η = 1000 saturates the sigmoid output without any NaN: the loss stays far
+    # above a coin's.
+    model.set_training_config(
+        replace(
+            model.config,
+            epochs=20,
+            optimizer=OptimizerConfig(name="sgd", learning_rate=1000.0),
+        ),
+        "η = 1000",
+    )
+    messages: list[str] = []
+    controller.message.connect(messages.append)
+    controller.play()
+    run_until_stopped(qtbot, controller)
+    assert len(model.history.epoch) == 20
+    # The base rate p of the training targets, and its binary entropy, by hand.
+    p = float(np.mean(model.data.y_train))
+    guessing = -(p * math.log(p) + (1 - p) * math.log(1 - p))
+    assert model.history.train_loss[-1] > 2 * guessing
+    assert messages[-1].startswith("Epoch limit reached: 20 epochs. The training loss")
+    assert "worse than always predicting the targets' average" in messages[-1]
+    assert f"({guessing:.4f})" in messages[-1] and "1000 may be too large" in messages[-1]
