@@ -453,7 +453,8 @@ class TrainingController(QObject):
             why = f"Epoch {trainer.epoch} done."
         else:
             return None
-        return why + self._worse_than_guessing(trainer)
+        warning = self._worse_than_guessing(trainer)
+        return f"{warning} {why}" if warning else why  # first: the status bar may cut it
 
     def _worse_than_guessing(self, trainer: Trainer) -> str:
         """A warning when training ended far worse than predicting the targets' average
@@ -469,9 +470,8 @@ class TrainingController(QObject):
             return ""
         rate = format_number(trainer.config.optimizer.learning_rate, 3)
         return (
-            f" The training loss ({format_number(loss, 4)}) is worse than always predicting "
-            f"the targets' average ({format_number(baseline, 4)}): the outputs may be "
-            f"saturated; a learning rate of {rate} may be too large."
+            f"Loss {format_number(loss, 4)}, worse than always guessing the targets' average "
+            f"({format_number(baseline, 4)}): is η = {rate} too large?"
         )
 
     def _on_non_finite(self, trainer: Trainer, last_finite: Network, where: str) -> None:

@@ -389,6 +389,7 @@ def test_training_that_ends_worse_than_guessing_says_so(
     p = float(np.mean(model.data.y_train))
     guessing = -(p * math.log(p) + (1 - p) * math.log(1 - p))
     assert model.history.train_loss[-1] > 2 * guessing
-    assert messages[-1].startswith("Epoch limit reached: 20 epochs. The training loss")
-    assert "worse than always predicting the targets' average" in messages[-1]
-    assert f"({guessing:.4f})" in messages[-1] and "1000 may be too large" in messages[-1]
+    assert messages[-1].startswith("Loss ")
+    assert "worse than always guessing the targets' average" in messages[-1]
+    assert f"({guessing:.4f})" in messages[-1] and "η = 1000 too large?" in messages[-1]
+    assert messages[-1].endswith("Epoch limit reached: 20 epochs.")
