@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSignalBlocker, Qt
+from PySide6.QtCore import QEvent, QSignalBlocker, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -75,6 +75,14 @@ class SamplePanel(QWidget):
         model.training_changed.connect(self._on_training_change)
         model.gradcheck_changed.connect(self._on_gradcheck_change)
         self._on_data_change()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        # (Before __init__ has made the table, there is nothing to fit.)
+        if event.type() == QEvent.Type.FontChange and hasattr(self, "table"):
+            # View › Scale: the columns were as wide as their numbers in the old type; at
+            # 150 % they showed "…" instead of 0.5.
+            self.table.resizeColumnsToContents()
 
     def _on_data_change(self) -> None:
         x, y = self.model.x, self.model.y

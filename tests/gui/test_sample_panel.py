@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+from PySide6.QtGui import QFont
 from pytestqt.qtbot import QtBot
 from views_follow import views_follow
 
@@ -55,3 +56,19 @@ def test_a_long_sample_shows_its_ends_and_its_length() -> None:
     assert vector_text(pixels) == (
         "0, 0.001, 0.002, 0.003, 0.004, 0.005, …, 0.783; 784 values"
     )
+
+
+def test_the_columns_widen_with_the_type(course_model: SessionModel, qtbot: QtBot) -> None:
+    # View › Scale sets a larger font: the columns, fitted to their numbers in the old
+    # type, showed "…" for 0.5 and 0.8 at 150 %.
+    panel = SamplePanel(course_model)
+    qtbot.addWidget(panel)
+    panel.show()
+    table = panel.table
+    before = [table.columnWidth(c) for c in range(table.columnCount())]
+    font = QFont(panel.font())
+    font.setPointSizeF(font.pointSizeF() * 2)
+    panel.setFont(font)
+    for c in range(table.columnCount()):
+        assert table.columnWidth(c) >= table.sizeHintForColumn(c)
+        assert table.columnWidth(c) > before[c]
