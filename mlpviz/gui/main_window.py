@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, Qt, Signal
+from PySide6.QtCore import QByteArray, QChildEvent, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
-from PySide6.QtWidgets import QDockWidget, QMainWindow, QToolBar, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QMainWindow,
+    QTabBar,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
 
 from mlpviz.engine.numbers import format_number
 from mlpviz.engine.stepper import PhaseKind
@@ -104,6 +111,14 @@ class MainWindow(QMainWindow):
         # captions, presentation mode (F5) and the shortcuts overlay (F1). Last, so that
         # its keymap sees every action.
         self.lecture = LectureHall(self)
+
+    def childEvent(self, event: QChildEvent) -> None:
+        super().childEvent(event)
+        child = event.child()
+        if event.polished() and isinstance(child, QTabBar) and child.parent() is self:
+            # The tabs of docks sharing a place: whole titles, scrolled when they do not
+            # fit, rather than "Sam…", "Trai…" beside each other at 150 %.
+            child.setElideMode(Qt.TextElideMode.ElideNone)
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)

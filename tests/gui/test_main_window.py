@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QTabBar
 from pytestqt.qtbot import QtBot
 from views_follow import views_follow
 
@@ -140,3 +141,12 @@ def test_the_window_fits_a_1080p_screen_at_150_percent(window: MainWindow) -> No
     # of about 40: every dock open, the window must fit in that.
     hint = window.minimumSizeHint()
     assert hint.width() <= 1280 and hint.height() <= 680, hint
+
+
+def test_dock_tabs_keep_their_whole_titles(window: MainWindow) -> None:
+    # Three tabs under the diagram at 150 % were elided to "Sam…", "Trai…": they keep
+    # their titles and scroll instead.
+    bars = [b for b in window.findChildren(QTabBar) if b.parent() is window]
+    titles = {b.tabText(i) for b in bars for i in range(b.count())}
+    assert {"Samples", "Training", "Data and network", "Formula"} <= titles
+    assert all(b.elideMode() == Qt.TextElideMode.ElideNone for b in bars)
