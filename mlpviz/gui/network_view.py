@@ -104,8 +104,6 @@ class NetworkView(QWidget):
         self._nodes: NodeDiscs | None = None
         """The discs in groups: one per column, then one per bias node, each drawn with
         one brush and pen, so a phase restyles the two columns it moves between."""
-        self._node_styles: list[tuple[object, ...] | None] = []
-        """Each group of _nodes → the style it was last given (see _update_highlight)."""
         self._ring: pg.ScatterPlotItem | None = None
         self._halo: pg.PlotCurveItem | None = None
         self._node_labels: list[list[DiagramLabel]] = []
@@ -275,7 +273,6 @@ class NetworkView(QWidget):
         columns = [(layout.node_x[l], layout.node_y[l]) for l in range(depth + 1)]
         biases = [([layout.column(l)], [layout.bias_y[l]]) for l in range(depth)]
         self._nodes.set_groups([*columns, *biases], layout.radius)
-        self._node_styles = [None] * self._nodes.group_count()
         for l, labels in enumerate(self._node_labels):
             for label, x, y in zip(labels, layout.node_x[l], layout.node_y[l], strict=True):
                 label.setPos(float(x), float(y))
@@ -522,10 +519,8 @@ class NetworkView(QWidget):
         strong += [l in gaps for l in range(layout.depth)]
         assert self._nodes is not None
         for n in range(self._nodes.group_count()):
-            style = (fills[n], strong[n], COLOURS["node_border"], k)
-            if style != self._node_styles[n]:
-                self._node_styles[n] = style
-                self._nodes.set_style(n, pg.mkBrush(fills[n]), strong_pen if strong[n] else dim_pen)
+            # The same style again changes nothing (NodeDiscs compares them).
+            self._nodes.set_style(n, pg.mkBrush(fills[n]), strong_pen if strong[n] else dim_pen)
         for l, labels in enumerate(self._node_labels):
             for label in labels:
                 label.setOpacity(1.0 if l == layer else 0.55)
