@@ -165,7 +165,9 @@ class LessonBar(QFrame):
         last = self._texts_key
         if last is None or key[:2] != last[:2] or key[2] is not last[2] or key[3] is not last[3]:
             self._texts_key = key
-            self._texts = tuple(self._caption_texts(p) for p in m.phases)
+            self._texts = tuple(
+                self._caption_texts(p, caption(p, m.network, m.config)) for p in m.phases
+            )
         return self._texts
 
     def hasHeightForWidth(self) -> bool:
@@ -192,14 +194,13 @@ class LessonBar(QFrame):
     def refresh(self) -> None:
         m = self.model
         self.caption = caption(m.phase, m.network, m.config)
-        heading, text = self._caption_texts(m.phase)
+        heading, text = self._caption_texts(m.phase, self.caption)
         self.heading.setText(heading)
         self.text_label.setText(text)
 
-    def _caption_texts(self, phase: Phase) -> tuple[str, str]:
-        """The heading (rich text) and the text of ``phase``'s caption."""
+    def _caption_texts(self, phase: Phase, shown: Caption) -> tuple[str, str]:
+        """The heading (rich text) and the text of ``phase``'s caption ``shown``."""
         m = self.model
-        shown = caption(phase, m.network, m.config)
         number = m.phases.index(phase) + 1
         size = self.heading.font().pointSizeF() * TITLE_SCALE / TEXT_SCALE
         heading = (
