@@ -183,11 +183,12 @@ def _dock_view(window: MainWindow, dock: QDockWidget) -> dict[str, object]:
     name = next((k for k, v in DOCK_AREAS.items() if v == area), "right")
     view: dict[str, object] = {"visible": not dock.isHidden(), "area": name}
     tabbed = window.tabifiedDockWidgets(dock)
+    in_sight = not dock.visibleRegion().isEmpty()
     if tabbed:
         # The docks sharing its place (by name), and whether its tab is the one in front.
         view["tabbed_with"] = [k for k, d in window.docks.items() if d in tabbed]
-        view["in_front"] = not dock.visibleRegion().isEmpty()
-    if not (tabbed and window.isVisible() and dock.visibleRegion().isEmpty()):
+        view["in_front"] = in_sight
+    if not (tabbed and window.isVisible() and not in_sight):
         # A dock behind another tab still says the size it had when last in front:
         # restored, that stale size would resize the tab in front.
         view.update(width=dock.width(), height=dock.height())
